@@ -1,0 +1,3 @@
+"""Accord: one scoreboard for marketing and sales."""
+
+__version__ = "0.1.0"

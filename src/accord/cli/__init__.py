@@ -1,0 +1,1 @@
+"""The ``accord`` command line. Thin: parse, call one service or query, print."""

@@ -1,0 +1,32 @@
+"""Options shared by several commands."""
+
+from collections.abc import Callable
+from typing import TypeVar
+
+import click
+
+F = TypeVar("F", bound=Callable[..., object])
+
+
+def workspace_option(default_help: str = "~/.accord/workspace") -> Callable[[F], F]:
+    return click.option(
+        "--workspace",
+        type=click.Path(file_okay=False),
+        envvar="ACCORD_HOME",
+        help=f"Workspace folder. Default: $ACCORD_HOME, else {default_help}.",
+    )
+
+
+def port_option(default: int) -> Callable[[F], F]:
+    return click.option(
+        "--port", type=click.IntRange(1, 65535), default=default, show_default=True, help="Port to serve on."
+    )
+
+
+def host_option() -> Callable[[F], F]:
+    return click.option(
+        "--host",
+        default="127.0.0.1",
+        show_default=True,
+        help="Address to bind. Anything but loopback exposes the UI to your network.",
+    )

@@ -1,0 +1,1 @@
+"""The pure core of Accord: rules and arithmetic on plain values. No Django, no I/O, no clock."""

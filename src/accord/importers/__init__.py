@@ -1,0 +1,1 @@
+"""File → canonical rows + row errors. No database access."""

@@ -1,0 +1,1 @@
+"""The weekly review pack as data, then rendered."""

@@ -1,0 +1,1 @@
+"""The web shell: views, templates, static assets and the JSON API. Thin: parse, call, render."""

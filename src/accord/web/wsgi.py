@@ -1,0 +1,8 @@
+"""WSGI entry point for production servers (``accord serve`` uses it through waitress)."""
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "accord.settings")
+application = get_wsgi_application()
