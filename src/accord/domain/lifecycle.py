@@ -4,7 +4,10 @@ State strings live here and nowhere else; every other module speaks in ``Stage``
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import datetime
 from enum import StrEnum
+from typing import Protocol
 
 from accord.errors import IllegalTransition, InvalidInput
 
@@ -63,3 +66,27 @@ def check_transition(from_stage: Stage, to_stage: Stage, *, reason: str = "") ->
         )
     if to_stage in STAGES_REQUIRING_REASON and not reason.strip():
         raise IllegalTransition(f"moving a lead to {to_stage.value} requires a reason")
+
+
+class TransitionFact(Protocol):
+    """What stage-date derivation needs from one logged transition."""
+
+    @property
+    def to_stage(self) -> str: ...
+
+    @property
+    def occurred_at(self) -> datetime: ...
+
+
+def derive_stage_dates(transitions: Iterable[TransitionFact]) -> dict[Stage, datetime]:
+    """When the lead entered each stage of its current cycle, from its log in the order written.
+
+    A recycle starts a new cycle: after ``recycled → lead``, mql_at is the next MQL, not the first
+    one ever. Within a cycle a stage's date is the first time it was entered."""
+    dates: dict[Stage, datetime] = {}
+    for transition in transitions:
+        stage = Stage(transition.to_stage)
+        if stage is Stage.LEAD:
+            dates = {}
+        dates.setdefault(stage, transition.occurred_at)
+    return dates

@@ -28,7 +28,9 @@ SALES_TOUCH_KINDS = frozenset({ActivityKind.CALL, ActivityKind.EMAIL, ActivityKi
 class Activity(AppendOnlyModel):
     external_id = models.CharField(max_length=200, unique=True)
     # Indexed through activity_lead_time below; a second index on lead alone would only slow loads.
-    lead = models.ForeignKey("accord.Lead", on_delete=models.PROTECT, related_name="activities", db_index=False)
+    lead = models.ForeignKey(
+        "accord.Lead", on_delete=models.PROTECT, related_name="activities", db_index=False
+    )
     kind = models.CharField(max_length=40)
     is_sales_touch = models.BooleanField(default=False)
     occurred_at = models.DateTimeField()

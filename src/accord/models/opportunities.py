@@ -54,7 +54,9 @@ class OpportunityStageChange(AppendOnlyModel):
     from_stage = models.CharField(max_length=60, blank=True)
     to_stage = models.CharField(max_length=60)
     occurred_at = models.DateTimeField()
-    actor = models.ForeignKey("accord.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        "accord.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         indexes = [models.Index(fields=["opportunity", "occurred_at"], name="oppstage_opp_time")]

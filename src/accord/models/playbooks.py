@@ -15,7 +15,9 @@ class PlaybookVersion(models.Model):
     source_yaml = models.TextField()
     sha256 = models.CharField(max_length=64)
     status = models.CharField(max_length=8, choices=PlaybookStatus.choices, default=PlaybookStatus.DRAFT)
-    proposed_by = models.ForeignKey("accord.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    proposed_by = models.ForeignKey(
+        "accord.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     proposed_at = models.DateTimeField()
     activated_at = models.DateTimeField(null=True, blank=True)
 
