@@ -29,10 +29,11 @@ if ! command -v chromium >/dev/null 2>&1; then
     fi
 fi
 
-echo "== lint: ruff, import layers"
+echo "== lint: ruff, import layers, mypy --strict"
 ruff check src tests bench
 ruff format --check src tests bench
 lint-imports
+ACCORD_HOME="$(mktemp -d)" mypy
 
 ACCORD_HOME="$(mktemp -d)"
 export ACCORD_HOME

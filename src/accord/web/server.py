@@ -22,7 +22,7 @@ def serve_forever(
     host: str, port: int, *, open_browser: bool = False, on_ready: Callable[[str], None] = print
 ) -> None:
     """Bind first (a busy port is a PortInUse error, not a traceback), then serve until interrupted."""
-    from waitress import create_server
+    from waitress.server import create_server
 
     from accord.web.wsgi import application
 
