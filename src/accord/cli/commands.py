@@ -1,12 +1,16 @@
 """The commands of ``accord``, each a thin shell over one service."""
 
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import click
 
 from accord.cli.bootstrap import start_django
 from accord.cli.main import cli
 from accord.cli.options import host_option, port_option, workspace_option
+
+if TYPE_CHECKING:
+    from accord.web.server import BoundServer
 
 DEMO_WORKSPACE = "~/.accord/demo"
 DEFAULT_DEMO_LEADS = 5_000
@@ -58,6 +62,10 @@ def demo(
     """
     open_workspace_database(workspace or DEMO_WORKSPACE)
     from accord.services.demo import ensure_demo_workspace
+    from accord.web.server import bind_server
+
+    # Take the port before generating, so a busy port fails in a second, not after the data is made.
+    server = None if no_serve else bind_server(host, port)
 
     as_of_utc = (as_of or datetime.now(UTC)).replace(tzinfo=UTC)
     summary = ensure_demo_workspace(leads=leads, seed=seed, as_of=as_of_utc, show_progress=True)
@@ -69,9 +77,8 @@ def demo(
     click.echo("Log in as any of these (password for all: see right):")
     for login in summary.logins:
         click.echo(f"  {login.role:<13} {login.email:<32} {login.password}")
-    if no_serve:
-        return
-    serve_ui(host, port, open_browser)
+    if server is not None:
+        announce_and_run(server, open_browser)
 
 
 @cli.command()
@@ -82,16 +89,14 @@ def demo(
 def serve(workspace: str | None, port: int, host: str, open_browser: bool) -> None:
     """Serve the web UI and the API for a workspace."""
     open_workspace_database(workspace)
-    serve_ui(host, port, open_browser)
+    from accord.web.server import bind_server
+
+    announce_and_run(bind_server(host, port), open_browser)
 
 
-def serve_ui(host: str, port: int, open_browser: bool) -> None:
-    from accord.web.server import serve_forever
-
-    def announce(url: str) -> None:
-        click.echo(f"Accord is serving on {url}  (Ctrl+C to stop)")
-
-    serve_forever(host, port, open_browser=open_browser, on_ready=announce)
+def announce_and_run(server: "BoundServer", open_browser: bool) -> None:
+    click.echo(f"Accord is serving on {server.url}  (Ctrl+C to stop)")
+    server.run(open_browser=open_browser)
 
 
 @cli.command()
