@@ -6,7 +6,15 @@ from itertools import count
 from typing import Any
 
 from accord.domain.lifecycle import Stage, TransitionActor
-from accord.models import Account, Activity, Lead, LifecycleTransition, Opportunity, User
+from accord.models import (
+    Account,
+    Activity,
+    Lead,
+    LifecycleTransition,
+    Opportunity,
+    OpportunityStageChange,
+    User,
+)
 
 _serial = count(1)
 REFERENCE_TIME = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
@@ -99,3 +107,14 @@ def make_opportunity(**overrides: Any) -> Opportunity:
     if "account" not in fields:
         fields["account"] = make_account()
     return Opportunity.objects.create(**fields)
+
+
+def make_stage_change(opportunity: Opportunity, to_stage: str, **overrides: Any) -> OpportunityStageChange:
+    fields: dict[str, Any] = {
+        "opportunity": opportunity,
+        "from_stage": opportunity.stage,
+        "to_stage": to_stage,
+        "occurred_at": REFERENCE_TIME,
+    }
+    fields.update(overrides)
+    return OpportunityStageChange.objects.create(**fields)

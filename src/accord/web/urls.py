@@ -1,6 +1,24 @@
+"""URL map of the web UI: login and logout, the lead pages, and the Django admin."""
+
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import path
+from django.views.generic import RedirectView
+
+# Imported for its effect: registering every model with the admin site.
+from accord.web import admin as _admin_registrations  # noqa: F401
+from accord.web.forms import LoginForm
+from accord.web.views import leads
 
 urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="lead_list", permanent=False), name="home"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("leads/", leads.lead_list, name="lead_list"),
+    path("leads/<int:lead_id>/", leads.lead_detail, name="lead_detail"),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,245 @@
+"""Django admin for back-office records. Tables may hold millions of rows: foreign keys use search
+widgets, never dropdowns, and counts are skipped. History (activities, transitions, stage changes)
+and signed playbooks are read-only here: they are written by services only."""
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import UserChangeForm
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from accord.models import (
+    Account,
+    Activity,
+    ActivityKind,
+    Lead,
+    LifecycleTransition,
+    Opportunity,
+    OpportunityStageChange,
+    PlaybookVersion,
+    Team,
+    User,
+    WorkspaceSetting,
+)
+
+admin.site.site_header = "Accord administration"
+admin.site.site_title = "Accord admin"
+admin.site.index_title = "Back office"
+admin.site.site_url = "/leads/"
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """View-only: rows are facts appended by services; the admin may look, never add, edit or delete."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):  # type: ignore[type-arg]
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class UserCreationForm(forms.ModelForm):  # type: ignore[type-arg]
+    """Users log in by e-mail; the username is kept equal to it, as the user service does."""
+
+    password1 = forms.CharField(label="Password", strip=False, widget=forms.PasswordInput)
+    password2 = forms.CharField(label="Password again", strip=False, widget=forms.PasswordInput)
+
+    class Meta:
+        model = User
+        fields = ("email", "first_name", "last_name", "role", "team")
+
+    def clean_email(self) -> str:
+        email: str = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email=email).exists():
+            raise forms.ValidationError("A user with this e-mail address already exists.")
+        return email
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("password1") != cleaned.get("password2"):
+            self.add_error("password2", "The two passwords differ.")
+        return cleaned
+
+    def save(self, commit: bool = True) -> User:
+        user: User = super().save(commit=False)
+        user.username = user.email
+        user.set_password(self.cleaned_data["password1"])
+        if commit:
+            user.save()
+        return user
+
+
+class AccordUserChangeForm(UserChangeForm):  # type: ignore[type-arg]
+    class Meta(UserChangeForm.Meta):
+        model = User
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
+    form = AccordUserChangeForm
+    add_form = UserCreationForm
+    list_display = ("email", "first_name", "last_name", "role", "team", "is_staff", "is_active", "last_login")
+    list_filter = ("role", "team", "is_staff", "is_superuser", "is_active")
+    list_select_related = ("team",)
+    search_fields = ("email", "first_name", "last_name", "external_id")
+    ordering = ("email",)
+    autocomplete_fields = ("team",)
+    fieldsets = (
+        (None, {"fields": ("email", "username", "password")}),
+        ("Person", {"fields": ("first_name", "last_name", "role", "team", "external_id")}),
+        ("Access", {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        ("Dates", {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("email", "first_name", "last_name", "role", "team", "password1", "password2"),
+            },
+        ),
+    )
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("name", "manager")
+    list_select_related = ("manager",)
+    search_fields = ("name",)
+    list_filter = (("manager", admin.EmptyFieldListFilter),)
+    autocomplete_fields = ("manager",)
+
+
+@admin.register(Account)
+class AccountAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("name", "domain", "industry", "employees", "annual_revenue", "country", "created_at")
+    search_fields = ("name", "domain", "external_id")
+    list_filter = ("industry", "country")
+    show_full_result_count = False
+
+
+@admin.register(Lead)
+class LeadAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("__str__", "email", "account", "title", "source", "stage", "owner", "created_at")
+    list_select_related = ("account", "owner")
+    search_fields = ("email", "first_name", "last_name", "external_id", "account__name")
+    list_filter = ("stage", "source", "seniority")
+    autocomplete_fields = ("account", "owner")
+    # The stage moves only through the lifecycle service, which appends the transition with it.
+    readonly_fields = ("stage",)
+    show_full_result_count = False
+
+
+class StageChangeInline(ReadOnlyInline):
+    model = OpportunityStageChange
+    fields = ("occurred_at", "from_stage", "to_stage", "actor")
+    ordering = ("-occurred_at",)
+
+
+@admin.register(Opportunity)
+class OpportunityAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = (
+        "name",
+        "account",
+        "source_lead",
+        "owner",
+        "amount",
+        "currency",
+        "stage",
+        "status",
+        "created_at",
+        "closed_at",
+    )
+    list_select_related = ("account", "source_lead", "owner")
+    search_fields = ("name", "external_id", "account__name")
+    list_filter = ("status", "stage", "source")
+    autocomplete_fields = ("account", "source_lead", "owner")
+    inlines = (StageChangeInline,)
+    show_full_result_count = False
+
+
+class ActivityKindFilter(admin.SimpleListFilter):
+    """Kinds from the enum: the default filter would scan the whole activity table for distinct values."""
+
+    title = "kind"
+    parameter_name = "kind"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [(kind.value, kind.label) for kind in ActivityKind]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Activity]) -> QuerySet[Activity]:
+        return queryset.filter(kind=self.value()) if self.value() else queryset
+
+
+@admin.register(Activity)
+class ActivityAdmin(ReadOnlyAdmin):
+    list_display = ("occurred_at", "lead", "kind", "is_sales_touch", "actor", "detail")
+    list_select_related = ("lead", "actor")
+    search_fields = ("external_id", "lead__email", "detail")
+    list_filter = ("is_sales_touch", ActivityKindFilter)
+    raw_id_fields = ("lead", "actor")
+    show_full_result_count = False
+
+
+@admin.register(LifecycleTransition)
+class LifecycleTransitionAdmin(ReadOnlyAdmin):
+    list_display = (
+        "occurred_at",
+        "lead",
+        "from_stage",
+        "to_stage",
+        "actor_kind",
+        "actor",
+        "reason",
+        "playbook_version",
+    )
+    list_select_related = ("lead", "actor", "playbook_version")
+    search_fields = ("lead__email", "reason")
+    list_filter = ("to_stage", "from_stage", "actor_kind")
+    raw_id_fields = ("lead", "actor", "playbook_version")
+    show_full_result_count = False
+
+
+@admin.register(OpportunityStageChange)
+class OpportunityStageChangeAdmin(ReadOnlyAdmin):
+    list_display = ("occurred_at", "opportunity", "from_stage", "to_stage", "actor")
+    list_select_related = ("opportunity", "actor")
+    search_fields = ("opportunity__name", "opportunity__external_id")
+    list_filter = ("to_stage",)
+    raw_id_fields = ("opportunity", "actor")
+    show_full_result_count = False
+
+
+@admin.register(PlaybookVersion)
+class PlaybookVersionAdmin(ReadOnlyAdmin):
+    """Signed definitions: proposed, signed and activated with ``accord playbook``, never edited here."""
+
+    list_display = ("number", "name", "status", "proposed_by", "proposed_at", "activated_at")
+    list_select_related = ("proposed_by",)
+    search_fields = ("name", "sha256")
+    list_filter = ("status",)
+    raw_id_fields = ("proposed_by",)
+
+
+@admin.register(WorkspaceSetting)
+class WorkspaceSettingAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("key", "value")
+    search_fields = ("key",)

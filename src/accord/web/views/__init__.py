@@ -1,0 +1,1 @@
+"""Views of the web UI: each parses the request, calls one query or service and renders a template."""
