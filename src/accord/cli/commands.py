@@ -68,7 +68,9 @@ def demo(
     server = None if no_serve else bind_server(host, port)
 
     as_of_utc = (as_of or datetime.now(UTC)).replace(tzinfo=UTC)
-    summary = ensure_demo_workspace(leads=leads, seed=seed, as_of=as_of_utc, show_progress=True)
+    summary = ensure_demo_workspace(
+        leads=leads, seed=seed, as_of=as_of_utc, show_progress=True, generated_at=datetime.now(UTC)
+    )
     verb = "Generated" if summary.generated else "Reusing"
     click.echo(
         f"{verb} demo company: {summary.leads:,} leads, {summary.activities:,} activities, "
