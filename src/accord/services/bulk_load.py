@@ -6,9 +6,10 @@ through the ORM equal what was loaded."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any, cast
 
 import numpy as np
 from django.core.exceptions import FieldDoesNotExist
@@ -52,7 +53,8 @@ def bulk_load(
     fields = resolve_fields(model, table)
     columns = {field.attname: table.columns[name] for name, field in fields.items()}
     columns.update(default_columns(model, set(columns), table.row_count))
-    ordered_fields = [model._meta.get_field(attname) for attname in columns]
+    field_by_attname = {field.attname: field for field in model._meta.concrete_fields}
+    ordered_fields = [field_by_attname[attname] for attname in columns]
     filled = ColumnTable(table.name, columns)
     is_postgres = connection.vendor == "postgresql"
     for batch in filled.batches(batch_rows):
@@ -147,11 +149,13 @@ def convert_array(field: models.Field, kind: str, column: np.ndarray, *, for_cop
         return column.astype(np.int8).tolist()  # type: ignore[no-any-return]
     if kind == "integer":
         values = column.astype(np.int64).tolist()
-        return list(map(str, values)) if for_copy else values  # type: ignore[no-any-return]
+        return list(map(str, values)) if for_copy else values
     if kind == "decimal":
         places = field.decimal_places  # type: ignore[attr-defined]
-        texts = [COPY_NULL if np.isnan(v) else f"{v:.{places}f}" for v in column.astype(np.float64).tolist()]
-        return texts if for_copy else [None if t == COPY_NULL else t for t in texts]  # type: ignore[return-value]
+        texts: Values = [
+            COPY_NULL if np.isnan(v) else f"{v:.{places}f}" for v in column.astype(np.float64).tolist()
+        ]
+        return list(texts) if for_copy else [None if t == COPY_NULL else t for t in texts]
     return [convert_scalar(field, kind, value, for_copy=for_copy) for value in column.tolist()]
 
 
@@ -216,14 +220,15 @@ def insert_rows(model: type[models.Model], fields: list[models.Field], columns: 
     # Identifiers come from model._meta and are quoted; values are bound parameters.
     sql = f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES ({placeholders})"  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.executemany(sql, zip(*columns, strict=True))
+        # An iterator, not a list: sqlite3 consumes rows as it goes, so a batch is never held twice.
+        cursor.executemany(sql, cast("Sequence[Sequence[Any]]", zip(*columns, strict=True)))
 
 
 def copy_rows(model: type[models.Model], fields: list[models.Field], columns: list[Values]) -> None:  # type: ignore[type-arg]
     quote = connection.ops.quote_name
     names = ", ".join(quote(field.column) for field in fields)
     # Every value is already COPY text (escaped, NULL as \\N): see convert_column.
-    body = "\n".join(map("\t".join, zip(*columns, strict=True))) + "\n"  # type: ignore[arg-type]
+    body = "\n".join(map("\t".join, zip(*cast(list[list[str]], columns), strict=True))) + "\n"
     with connection.cursor() as cursor:
         with cursor.cursor.copy(f"COPY {quote(model._meta.db_table)} ({names}) FROM STDIN") as copy:
             copy.write(body)

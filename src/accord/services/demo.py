@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -124,7 +125,14 @@ def load_company(company: SyntheticCompany, *, show_progress: bool) -> None:
                 version = create_starter_playbook(company)
                 every_row = np.zeros(table.row_count, dtype=np.int8)
                 table = table.with_column("playbook_version_id", Coded(every_row, (version.id,)))
-            bulk_load(MODEL_BY_TABLE[table.name], table, on_rows=progress.update)
+            bulk_load(MODEL_BY_TABLE[table.name], table, on_rows=progress_updater(progress))
+
+
+def progress_updater(progress: tqdm) -> Callable[[int], None]:  # type: ignore[type-arg]
+    def advance(rows: int) -> None:
+        progress.update(rows)
+
+    return advance
 
 
 def create_starter_playbook(company: SyntheticCompany) -> PlaybookVersion:

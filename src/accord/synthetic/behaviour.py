@@ -59,7 +59,8 @@ def segmented_positions(rng: np.random.Generator, counts: np.ndarray) -> np.ndar
     del gaps
     within /= np.repeat(group_total, counts)
     within[starts] = 0.0
-    return within
+    positions: np.ndarray = within
+    return positions
 
 
 def make_signals(
@@ -103,7 +104,8 @@ def intent_points(signals: Signals, created_at_s: np.ndarray) -> np.ndarray:
     key = signals.lead.astype(np.int64) * KEY_STRIDE + since_created_s + window_s
     window_start = np.searchsorted(key, key - window_s, side="left")
     before_window = np.where(window_start > 0, cumulative[np.maximum(window_start - 1, 0)], 0.0)
-    return np.minimum((cumulative - before_window) / growth, 100.0)
+    intent: np.ndarray = np.minimum((cumulative - before_window) / growth, 100.0)
+    return intent
 
 
 def qualify(

@@ -113,7 +113,8 @@ class Funnel:
 
 
 def sigmoid(x: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-x))
+    probability: np.ndarray = 1.0 / (1.0 + np.exp(-x))
+    return probability
 
 
 def delay_s(rng: np.random.Generator, median_s: float, sigma: float, size: int) -> np.ndarray:
@@ -124,13 +125,14 @@ def quality(
     rng: np.random.Generator, fit: np.ndarray, intent: np.ndarray, is_hand_raiser: np.ndarray
 ) -> np.ndarray:
     """The latent log-odds that drive every conversion step: logistic in fit and intent, with noise."""
-    return (
+    log_odds: np.ndarray = (
         -0.3
         + 3.2 * (fit - 65.0) / 35.0
         + 1.6 * (np.minimum(intent, 100.0) - 55.0) / 45.0
         + 0.7 * is_hand_raiser
         + rng.normal(0.0, 0.8, len(fit))
     )
+    return log_odds
 
 
 def pick_reasons(rng: np.random.Generator, weights: np.ndarray) -> np.ndarray:
@@ -138,7 +140,8 @@ def pick_reasons(rng: np.random.Generator, weights: np.ndarray) -> np.ndarray:
     cumulative = np.cumsum(weights, axis=1)
     draw = rng.random(len(weights)) * cumulative[:, -1]
     choice = np.minimum((cumulative < draw[:, None]).sum(axis=1), len(cat.REJECTION_REASONS) - 1)
-    return np.array([TRANSITION_REASONS.index(r) for r in cat.REJECTION_REASONS])[choice]
+    codes: np.ndarray = np.array([TRANSITION_REASONS.index(r) for r in cat.REJECTION_REASONS])[choice]
+    return codes
 
 
 def rejection_weights(n: int, allowed: tuple[str, ...]) -> np.ndarray:
