@@ -125,7 +125,7 @@ def activity_table(signals: Signals, funnel: Funnel) -> ColumnTable:
         "activity",
         {
             "id": ids,
-            "external_id": Numbered("act-", ids),
+            "external_id": Numbered("demo-act-", ids),
             "lead_id": np.concatenate([signals.lead.astype(np.int64), touches.lead]) + 1,
             "kind": Coded(kind, (*cat.SIGNAL_KINDS, *cat.TOUCH_KINDS)),
             "is_sales_touch": kind >= len(cat.SIGNAL_KINDS),
@@ -171,7 +171,7 @@ def deal_tables(deals: Deals, accounts: Firmographics, people: People) -> tuple[
         "opportunity",
         {
             "id": ids,
-            "external_id": Numbered("opp-", ids),
+            "external_id": Numbered("demo-opp-", ids),
             "name": np.array(names, dtype=object),
             "account_id": deals.account + 1,
             "source_lead_id": deals.lead + 1,

@@ -87,7 +87,7 @@ def make_staff(lead_count: int, start_s: int) -> Staff:
         "user",
         {
             "id": user_ids,
-            "external_id": Numbered("user-", user_ids),
+            "external_id": Numbered("demo-user-", user_ids),
             "email": np.array(emails, dtype=object),
             "username": np.array(emails, dtype=object),
             # Unusable password ("!" prefix, as Django's make_password(None)); demo logins get real ones.
@@ -146,7 +146,7 @@ def make_accounts(rng: np.random.Generator, account_count: int, start_s: int) ->
         "account",
         {
             "id": ids,
-            "external_id": Numbered("acc-", ids),
+            "external_id": Numbered("demo-acc-", ids),
             "name": np.array(names, dtype=object),
             "domain": np.array(domains, dtype=object),
             "industry": Coded(industry, cat.INDUSTRIES),
@@ -208,7 +208,7 @@ def make_leads(
     campaigns = tuple(f"{s} · {c}" for s in cat.SOURCES for c in cat.CAMPAIGNS_PER_SOURCE)
     columns: dict[str, object] = {
         "id": ids,
-        "external_id": Numbered("lead-", ids),
+        "external_id": Numbered("demo-lead-", ids),
         "account_id": account + 1,
         "email": np.array(emails, dtype=object),
         "first_name": Coded(first, cat.FIRST_NAMES),
