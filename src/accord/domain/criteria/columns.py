@@ -172,7 +172,7 @@ def _found_in(items: tuple[Literal, ...], value: Typed) -> pl.Expr:
         return UNKNOWN
     if value.kind is item_kind and item_kind in {Kind.NUMBER, Kind.TEXT}:
         values = [item.value.lower() if isinstance(item.value, str) else item.value for item in items]
-        return value.expr.is_in(pl.Series(values, dtype=LITERAL_DTYPES[item_kind]))
+        return value.expr.is_in(pl.Series(values, dtype=LITERAL_DTYPES[item_kind]).implode())
     # Dates and booleans: few items, and equality already handles the date-against-datetime rule.
     equalities = (compare(CompareOp.EQ, value, literal(item.kind, item.value)) for item in items)
     return reduce(lambda left, right: left | right, equalities)
