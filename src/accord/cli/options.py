@@ -30,3 +30,23 @@ def host_option() -> Callable[[F], F]:
         show_default=True,
         help="Address to bind. Anything but loopback exposes the UI to your network.",
     )
+
+
+def at_option() -> Callable[[F], F]:
+    return click.option(
+        "--at",
+        "at",
+        type=click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]),
+        default=None,
+        help="Act as of this UTC time instead of now (for reproducible runs).",
+    )
+
+
+def acting_user_option() -> Callable[[F], F]:
+    return click.option(
+        "--as",
+        "acting_email",
+        required=True,
+        metavar="EMAIL",
+        help="The user on whose behalf the command acts; their role decides what is allowed.",
+    )

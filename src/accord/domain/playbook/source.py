@@ -56,6 +56,7 @@ class PlaybookInvalid(InvalidInput):
     code = "playbook_invalid"
 
     def __init__(self, issues: list[SourceIssue], *, source_name: str = "playbook") -> None:
+        issues = sorted(issues, key=lambda issue: (issue.line or 0, issue.path))
         listed = "\n".join(f"  {source_name}: {issue}" for issue in issues)
         plural = "s" if len(issues) != 1 else ""
         super().__init__(f"{source_name} has {len(issues)} problem{plural}:\n{listed}")
