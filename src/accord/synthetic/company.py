@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import numpy as np
 
 from accord.domain.columnar import Coded, ColumnTable, Numbered
+from accord.errors import InvalidInput
 from accord.synthetic import catalog as cat
 from accord.synthetic.behaviour import Signals, make_signals, qualify, signal_detail_labels
 from accord.synthetic.funnel import ACTOR_KINDS, STAGES, TRANSITION_REASONS, Deals, Funnel, run_funnel
@@ -18,7 +19,6 @@ from accord.synthetic.people import (
     SECONDS_PER_DAY,
     Firmographics,
     People,
-    Staff,
     fit_points,
     make_accounts,
     make_leads,
@@ -61,9 +61,9 @@ def generate_company(
     """A year of a B2B company's funnel ending at ``as_of`` (aware): accounts, leads, signals, MQLs,
     sales touches, dispositions and opportunities."""
     if as_of.tzinfo is None or as_of.utcoffset() is None:
-        raise ValueError("as_of must be an aware datetime")
+        raise InvalidInput("as_of must be an aware datetime (UTC)")
     if leads < 1:
-        raise ValueError("leads must be at least 1")
+        raise InvalidInput(f"leads must be at least 1, not {leads}")
     as_of_s = int(as_of.astimezone(UTC).timestamp())
     start_s = as_of_s - YEAR_S
     rng = np.random.default_rng(seed)
@@ -87,11 +87,6 @@ def generate_company(
     )
     demo_users = tuple(DemoUser(role, uid, email) for role, (uid, email) in staff.first_by_role.items())
     return SyntheticCompany(seed, as_of.astimezone(UTC), tables, demo_users, fit)
-
-
-def user_labels(staff: Staff) -> tuple[object, ...]:
-    """Labels for a nullable user column: code 0 is NULL, code n is user id n (ids are dense from 1)."""
-    return (None, *range(1, len(staff.users.columns["id"]) + 1))
 
 
 def lead_table(people: People, funnel: Funnel) -> ColumnTable:
