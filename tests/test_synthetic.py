@@ -10,6 +10,7 @@ from accord.domain.columnar import Coded, ColumnTable, Numbered
 from accord.domain.lifecycle import ALLOWED_TRANSITIONS, STAGES_REQUIRING_REASON, Stage
 from accord.models import ActivityKind
 from accord.synthetic import SOURCE_GROUPS, SyntheticCompany, generate_company
+from accord.synthetic import catalog as cat
 
 AS_OF = datetime(2026, 6, 30, tzinfo=UTC)
 SMALL = 300
@@ -88,28 +89,38 @@ def test_transitions_are_made_by_the_rule_for_mql_and_by_people_for_dispositions
     assert all(user is not None for user in actor[dispositions])
 
 
-def test_conversion_rises_with_fit_and_with_intent(company: SyntheticCompany) -> None:
+def intent_at_mql(company: SyntheticCompany, mql_at_by_lead: np.ndarray) -> np.ndarray:
+    """The playbook's intent (points in the last 60 days, halved every 14) at each lead's MQL moment,
+    recomputed from the activity table alone: what a scorer trained on the loaded data would see."""
+    activities = company.table("activity")
+    lead = values(activities, "lead_id")
+    points_by_kind = dict(zip(cat.SIGNAL_KINDS, cat.SIGNAL_POINTS.tolist(), strict=True))
+    points = np.array([points_by_kind.get(kind, 0.0) for kind in values(activities, "kind")])
+    age_s = mql_at_by_lead[lead] - values(activities, "occurred_at").astype(np.int64)
+    counted = (mql_at_by_lead[lead] > 0) & (age_s >= 0) & (age_s <= 60 * 86_400) & (points > 0)
+    decayed = points[counted] * np.exp2(-age_s[counted] / (14 * 86_400))
+    return np.minimum(np.bincount(lead[counted], weights=decayed, minlength=len(mql_at_by_lead)), 100.0)
+
+
+def test_conversion_rises_with_fit_and_with_intent() -> None:
     big = generate_company(leads=30_000, seed=5, as_of=AS_OF)
     transitions = big.table("lifecycletransition")
     to_stage = values(transitions, "to_stage")
     lead_ids = values(transitions, "lead_id")
-    mql = np.unique(lead_ids[to_stage == "mql"])
+    mql = lead_ids[to_stage == "mql"]
     won = np.unique(lead_ids[to_stage == "customer"])
+    qualified = np.unique(lead_ids[to_stage == "sql"])
     fit = big.fit[mql - 1]
-    high_fit_won = np.isin(mql[fit >= 70], won).mean()
-    low_fit_won = np.isin(mql[fit < 55], won).mean()
-    assert high_fit_won > 3 * low_fit_won
-    reason = values(transitions, "reason")[to_stage == "mql"]
-    mql_order = lead_ids[to_stage == "mql"]
-    hand_raised = mql_order[reason == "hand_raiser"]
-    by_intent_only = mql_order[reason == "intent"]
-    assert len(hand_raised) > 100 and len(by_intent_only) > 100
-    # Same fit band, different intent: hand-raisers (intent 40-100 plus the hand-raiser lift) win more.
-    band = (big.fit >= 55) & (big.fit < 70)
-    assert (
-        np.isin(hand_raised[band[hand_raised - 1]], won).mean()
-        > np.isin(by_intent_only[band[by_intent_only - 1]], won).mean()
-    )
+    assert np.isin(mql[fit >= 70], won).mean() > 3 * np.isin(mql[fit < 55], won).mean()
+
+    mql_at_by_lead = np.zeros(big.table("lead").row_count + 1, dtype=np.int64)
+    mql_at_by_lead[mql] = values(transitions, "occurred_at")[to_stage == "mql"].astype(np.int64)
+    intent = intent_at_mql(big, mql_at_by_lead)[mql]
+    for band in ((fit >= 55) & (fit < 70), fit >= 70):
+        high, low = mql[band & (intent >= 60)], mql[band & (intent < 45)]
+        assert len(high) > 200 and len(low) > 200
+        assert np.isin(high, qualified).mean() > np.isin(low, qualified).mean() + 0.15
+        assert np.isin(high, won).mean() > 1.5 * np.isin(low, won).mean()
 
 
 def test_response_times_are_skewed_and_some_mqls_are_never_touched(company: SyntheticCompany) -> None:
