@@ -88,8 +88,9 @@ class UserCreationForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 class AccordUserChangeForm(UserChangeForm):  # type: ignore[type-arg]
-    class Meta(UserChangeForm.Meta):
+    class Meta:
         model = User
+        fields = "__all__"
 
 
 @admin.register(User)

@@ -20,14 +20,16 @@ def _is_htmx_fragment_request(request: HttpRequest) -> bool:
 @require_GET
 @login_required
 def lead_list(request: HttpRequest) -> HttpResponse:
-    form = LeadFilterForm(request.GET, sources=list_lead_sources())
+    form = LeadFilterForm(request.GET)
     filters = form.filters()
     page = list_leads(filters, form.page_number())
     query_without_page = request.GET.copy()
     query_without_page.pop("page", None)
     context = {"form": form, "filters": filters, "page": page, "query": query_without_page.urlencode()}
-    template = "leads/_results.html" if _is_htmx_fragment_request(request) else "leads/list.html"
-    response = render(request, template, context)
+    if _is_htmx_fragment_request(request):
+        response = render(request, "leads/_results.html", context)
+    else:
+        response = render(request, "leads/list.html", {**context, "sources": list_lead_sources()})
     # The same URL answers with a fragment or a page, so caches must key on the header.
     patch_vary_headers(response, ["HX-Request"])
     return response
