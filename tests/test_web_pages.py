@@ -4,12 +4,22 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.apps import apps
+from django.contrib import admin
 from django.test import Client
 from django.urls import reverse
 from pytest_django.fixtures import DjangoAssertNumQueries
 
 from accord.domain.lifecycle import Stage, TransitionActor
-from accord.models import Activity, Lead, LifecycleTransition, OpportunityStageChange, User
+from accord.models import (
+    Activity,
+    Lead,
+    LifecycleTransition,
+    OpportunityStageChange,
+    PlaybookSignature,
+    PlaybookVersion,
+    User,
+)
 from accord.queries.leads import LEAD_PAGE_SIZE
 from accord.queries.timeline import TIMELINE_PAGE_SIZE
 from tests.factories import (
@@ -353,8 +363,18 @@ ADMIN_MODELS = [
     "lifecycletransition",
     "opportunitystagechange",
     "playbookversion",
+    "playbooksignature",
+    "catalogentry",
     "workspacesetting",
 ]
+
+
+def test_every_model_is_registered_with_the_admin() -> None:
+    models = apps.get_app_config("accord").get_models()
+    assert [model.__name__ for model in models if not admin.site.is_registered(model)] == []
+    assert sorted(
+        model._meta.model_name or "" for model in apps.get_app_config("accord").get_models()
+    ) == sorted(ADMIN_MODELS)
 
 
 @pytest.fixture
@@ -486,3 +506,21 @@ def test_the_lead_page_query_count_does_not_grow_with_history(
     # session, user, lead with account and owner, opportunities, activities, transitions, stage changes
     with django_assert_max_num_queries(7):
         assert signed_in.get(f"/leads/{lead.pk}/").status_code == 200
+
+
+def test_a_playbook_version_shows_its_signatures_read_only(admin_client: Client) -> None:
+    signer = make_user(email="maria@acme.test", role="marketing")
+    version = PlaybookVersion.objects.create(
+        number=1,
+        name="Acme playbook",
+        source_yaml="name: Acme\n",
+        sha256="ab" * 32,
+        proposed_at=REFERENCE_TIME,
+    )
+    PlaybookSignature.objects.create(
+        version=version, side="marketing", signed_by=signer, signed_at=REFERENCE_TIME, sha256="ab" * 32
+    )
+    response = admin_client.get(f"/admin/accord/playbookversion/{version.pk}/change/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "maria@acme.test" in html and 'name="_save"' not in html

@@ -1,6 +1,6 @@
 """Django admin for back-office records. Tables may hold millions of rows: foreign keys use search
-widgets, never dropdowns, and counts are skipped. History (activities, transitions, stage changes)
-and signed playbooks are read-only here: they are written by services only."""
+widgets, never dropdowns, and counts are skipped. History (activities, transitions, stage changes),
+playbooks with their signatures and the data catalog are read-only here: services write them."""
 
 from typing import Any
 
@@ -15,10 +15,12 @@ from accord.models import (
     Account,
     Activity,
     ActivityKind,
+    CatalogEntry,
     Lead,
     LifecycleTransition,
     Opportunity,
     OpportunityStageChange,
+    PlaybookSignature,
     PlaybookVersion,
     Team,
     User,
@@ -229,15 +231,40 @@ class OpportunityStageChangeAdmin(ReadOnlyAdmin):
     show_full_result_count = False
 
 
+class SignatureInline(ReadOnlyInline):
+    model = PlaybookSignature
+    fields = ("side", "signed_by", "signed_at", "sha256")
+
+
 @admin.register(PlaybookVersion)
 class PlaybookVersionAdmin(ReadOnlyAdmin):
     """Signed definitions: proposed, signed and activated with ``accord playbook``, never edited here."""
 
-    list_display = ("number", "name", "status", "proposed_by", "proposed_at", "activated_at")
-    list_select_related = ("proposed_by",)
-    search_fields = ("name", "sha256")
+    list_display = ("number", "name", "status", "proposed_by", "proposed_at", "activated_at", "activated_by")
+    list_select_related = ("proposed_by", "activated_by")
+    search_fields = ("name", "sha256", "note")
     list_filter = ("status",)
-    raw_id_fields = ("proposed_by",)
+    raw_id_fields = ("proposed_by", "activated_by")
+    inlines = (SignatureInline,)
+
+
+@admin.register(PlaybookSignature)
+class PlaybookSignatureAdmin(ReadOnlyAdmin):
+    list_display = ("version", "side", "signed_by", "signed_at", "sha256")
+    list_select_related = ("version", "signed_by")
+    search_fields = ("version__name", "signed_by__email", "sha256")
+    list_filter = ("side",)
+    raw_id_fields = ("version", "signed_by")
+
+
+@admin.register(CatalogEntry)
+class CatalogEntryAdmin(ReadOnlyAdmin):
+    """Kept by whatever writes the data (imports, the loader); shown here to see what attributes exist."""
+
+    list_display = ("kind", "name", "value_type")
+    search_fields = ("name",)
+    list_filter = ("kind", "value_type")
+    ordering = ("kind", "name")
 
 
 @admin.register(WorkspaceSetting)
