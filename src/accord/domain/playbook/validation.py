@@ -64,6 +64,7 @@ def load_playbook(text: str, catalog: AttributeCatalog, *, source_name: str = "p
         definition = PlaybookV1.model_validate(document.data)
     except ValidationError as exc:
         issues = [_schema_issue(error, document) for error in exc.errors()]
+        issues += _criteria_issues_in_raw(document, catalog)
         raise PlaybookInvalid(issues, source_name=source_name) from exc
     checker = _MeaningChecker(definition, document, catalog)
     playbook = checker.check(text)
@@ -73,42 +74,33 @@ def load_playbook(text: str, catalog: AttributeCatalog, *, source_name: str = "p
     return playbook
 
 
-class _MeaningChecker:
-    """Checks what the schema cannot: criteria, names that must exist, definitions that cannot hold."""
+def _criteria_issues_in_raw(document: SourceDocument, catalog: AttributeCatalog) -> list[SourceIssue]:
+    """Check the criteria that are readable even when the schema failed, so every problem shows at once."""
+    assert isinstance(document.data, dict)
+    checker = _IssueCollector(document)
+    attributes = dict(catalog.attributes)
+    for section in ("fit", "disqualify"):
+        rules = document.data.get(section)
+        for index, rule in enumerate(rules if isinstance(rules, list) else []):
+            if isinstance(rule, dict) and isinstance(rule.get("when"), str):
+                checker.criterion(rule["when"], (section, index, "when"), attributes)
+    if isinstance(document.data.get("mql"), str):
+        checker.criterion(document.data["mql"], ("mql",), {**attributes, **SCORE_VARIABLES})
+    intent = document.data.get("intent")
+    signals = intent.get("signals") if isinstance(intent, dict) else None
+    checker.signal_names(list(signals) if isinstance(signals, dict) else [], catalog.activity_kinds)
+    return checker.issues
 
-    def __init__(self, definition: PlaybookV1, document: SourceDocument, catalog: AttributeCatalog) -> None:
-        self.definition = definition
+
+class _IssueCollector:
+    """Collects located issues, and checks one criterion against the names it may use."""
+
+    def __init__(self, document: SourceDocument) -> None:
         self.document = document
-        self.catalog = catalog
         self.issues: list[SourceIssue] = []
 
     def report(self, path: FieldPath, message: str) -> None:
         self.issues.append(SourceIssue(self.document.line_of(path), format_path(path), message))
-
-    def check(self, text: str) -> Playbook | None:
-        attributes = dict(self.catalog.attributes)
-        fit = [
-            self.criterion(rule.when, ("fit", i, "when"), attributes)
-            for i, rule in enumerate(self.definition.fit)
-        ]
-        disqualify = [
-            self.criterion(rule.when, ("disqualify", i, "when"), attributes)
-            for i, rule in enumerate(self.definition.disqualify)
-        ]
-        mql = self.criterion(self.definition.mql, ("mql",), {**attributes, **SCORE_VARIABLES})
-        self.check_signals()
-        self.check_metric_names()
-        self.check_reachability(mql)
-        if self.issues or mql is None or None in fit or None in disqualify:
-            return None
-        return Playbook(
-            definition=self.definition,
-            source_text=text,
-            sha256=hashlib.sha256(text.encode()).hexdigest(),
-            fit_criteria=tuple(c for c in fit if c is not None),
-            disqualify_criteria=tuple(c for c in disqualify if c is not None),
-            mql_criterion=mql,
-        )
 
     def criterion(self, text: str, path: FieldPath, known: Mapping[str, AttributeType]) -> Criterion | None:
         try:
@@ -134,14 +126,48 @@ class _MeaningChecker:
             return None
         return parsed
 
-    def check_signals(self) -> None:
-        for name in self.definition.intent.signals:
-            if name not in self.catalog.activity_kinds:
-                hint = _did_you_mean(name, self.catalog.activity_kinds)
+    def signal_names(self, names: list[str], activity_kinds: frozenset[str]) -> None:
+        for name in names:
+            if name not in activity_kinds:
+                hint = _did_you_mean(name, activity_kinds)
                 self.report(
                     ("intent", "signals", name),
                     f"unknown signal {name!r}: no activity of that kind exists{hint}",
                 )
+
+
+class _MeaningChecker(_IssueCollector):
+    """Checks what the schema cannot: criteria, names that must exist, definitions that cannot hold."""
+
+    def __init__(self, definition: PlaybookV1, document: SourceDocument, catalog: AttributeCatalog) -> None:
+        super().__init__(document)
+        self.definition = definition
+        self.catalog = catalog
+
+    def check(self, text: str) -> Playbook | None:
+        attributes = dict(self.catalog.attributes)
+        fit = [
+            self.criterion(rule.when, ("fit", i, "when"), attributes)
+            for i, rule in enumerate(self.definition.fit)
+        ]
+        disqualify = [
+            self.criterion(rule.when, ("disqualify", i, "when"), attributes)
+            for i, rule in enumerate(self.definition.disqualify)
+        ]
+        mql = self.criterion(self.definition.mql, ("mql",), {**attributes, **SCORE_VARIABLES})
+        self.signal_names(list(self.definition.intent.signals), self.catalog.activity_kinds)
+        self.check_metric_names()
+        self.check_reachability(mql)
+        if self.issues or mql is None or None in fit or None in disqualify:
+            return None
+        return Playbook(
+            definition=self.definition,
+            source_text=text,
+            sha256=hashlib.sha256(text.encode()).hexdigest(),
+            fit_criteria=tuple(c for c in fit if c is not None),
+            disqualify_criteria=tuple(c for c in disqualify if c is not None),
+            mql_criterion=mql,
+        )
 
     def check_metric_names(self) -> None:
         for metric in self.definition.thresholds:
