@@ -41,6 +41,18 @@ def test_init_creates_a_migrated_sqlite_workspace_in_wal_mode(tmp_path: Path) ->
     assert (workspace / "secret_key").stat().st_mode & 0o077 == 0, "the secret key is readable by others"
 
 
+def test_init_ships_a_starter_playbook_that_validates(tmp_path: Path) -> None:
+    workspace = tmp_path / "acme"
+    assert run_accord("init", str(workspace), env=accord_env()).returncode == 0
+    starter = workspace / "playbook.yaml"
+    result = run_accord("playbook", "validate", str(starter), env=accord_env(workspace))
+    assert result.returncode == 0, result.stderr
+    assert "is valid" in result.stdout
+    starter.write_text("edited by the owners")
+    assert run_accord("init", str(workspace), env=accord_env()).returncode == 0
+    assert starter.read_text() == "edited by the owners", "init overwrote an edited playbook"
+
+
 def test_a_second_init_keeps_the_data(tmp_path: Path) -> None:
     env = accord_env(tmp_path / "ws")
     assert run_accord("init", str(tmp_path / "ws"), env=env).returncode == 0

@@ -104,9 +104,21 @@ def announce_and_run(server: "BoundServer", open_browser: bool) -> None:
 @cli.command()
 @click.argument("directory", type=click.Path(file_okay=False))
 def init(directory: str) -> None:
-    """Create a new, empty workspace in DIRECTORY with its database."""
+    """Create a new workspace in DIRECTORY: its database and a starter playbook.yaml to edit."""
     open_workspace_database(directory)
-    click.echo(f"Workspace ready in {directory}. Add an admin with: accord user create EMAIL --role admin")
+    from django.conf import settings
+
+    from accord.services.workspace_setup import write_starter_playbook
+
+    starter = write_starter_playbook(settings.WORKSPACE.path)
+    folder = settings.WORKSPACE.path
+    click.echo(f"Workspace ready in {folder}. Use it with --workspace {folder} or ACCORD_HOME={folder}.")
+    click.echo("Next steps:")
+    click.echo("  accord user create EMAIL --role admin       (and the marketing and sales owners)")
+    if starter is not None:
+        click.echo(f"  edit {starter}: owners, sources, rules, SLA")
+    click.echo(f"  accord playbook validate {folder / 'playbook.yaml'}")
+    click.echo("  accord playbook propose FILE --as EMAIL, then sign by both owners and activate")
 
 
 @cli.group()

@@ -1,6 +1,7 @@
 """Bringing a workspace's database to the current schema, and proving it can be reached."""
 
 from io import StringIO
+from pathlib import Path
 
 from django.core.management import call_command
 from django.db import DatabaseError, connection
@@ -30,3 +31,15 @@ def prepare_database() -> bool:
         return False
     call_command("migrate", interactive=False, verbosity=0, stdout=StringIO())
     return True
+
+
+STARTER_PLAYBOOK = Path(__file__).resolve().parent.parent / "starter" / "playbook.yaml"
+
+
+def write_starter_playbook(folder: Path) -> Path | None:
+    """Copy the starter playbook into a new workspace for its owners to edit; never overwrite one."""
+    target = folder / "playbook.yaml"
+    if target.exists():
+        return None
+    target.write_text(STARTER_PLAYBOOK.read_text(encoding="utf-8"), encoding="utf-8")
+    return target
