@@ -76,9 +76,10 @@ def demo(
         f"{verb} demo company: {summary.leads:,} leads, {summary.activities:,} activities, "
         f"{summary.opportunities:,} opportunities (as of {summary.as_of:%Y-%m-%d})."
     )
-    click.echo("Log in as any of these (password for all: see right):")
+    click.echo("Log in as any of these people (demo passwords, for this local workspace only):")
+    click.echo(f"  {'role':<13} {'e-mail':<33} password")
     for login in summary.logins:
-        click.echo(f"  {login.role:<13} {login.email:<32} {login.password}")
+        click.echo(f"  {login.role:<13} {login.email:<33} {login.password}")
     if server is not None:
         announce_and_run(server, open_browser)
 
