@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import polars as pl
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -69,6 +70,8 @@ RELATIVE = (
     RelativeTime(Anchor.TODAY, -1, "month"),
     RelativeTime(Anchor.NOW, -24, "hour"),
     RelativeTime(Anchor.NOW, 1, "year"),
+    RelativeTime(Anchor.TODAY, 2, "week"),
+    RelativeTime(Anchor.NOW, 1, "month"),
 )
 
 
@@ -189,6 +192,51 @@ def test_row_and_column_evaluators_agree(
     by_row = [compile_row(criterion)(row, now) for row in rows]
     by_column = compile_columns(criterion)(frame, now).to_list()
     assert by_row == by_column, text
+
+
+@settings(
+    max_examples=200,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(condition=CONDITIONS, rows=ROWS, data=st.data())
+def test_row_and_column_evaluators_agree_with_now_per_row(
+    condition: Condition, rows: list[dict[str, object]], data: st.DataObject
+) -> None:
+    """A backtest checks each row at its own instant: row(now=the row's instant) equals
+    columns(now=the instant column), month ends and leap days included."""
+    text = str(condition)
+    criterion = parse_criterion(text)
+    instants = data.draw(st.lists(st.sampled_from(NOWS + DATETIMES), min_size=len(rows), max_size=len(rows)))
+    schema = {name: dtype for name, (_, dtype, _) in COLUMNS.items()}
+    frame = pl.DataFrame(rows, schema=schema).with_columns(
+        pl.Series("at", instants, dtype=pl.Datetime("us", "UTC"))
+    )
+    by_row = [compile_row(criterion)(row, at) for row, at in zip(rows, instants, strict=True)]
+    by_column = compile_columns(criterion)(frame, pl.col("at")).to_list()
+    assert by_row == by_column, text
+
+
+@pytest.mark.parametrize("relative", RELATIVE, ids=str)
+@pytest.mark.parametrize("op", list(CompareOp), ids=lambda op: op.value)
+def test_relative_times_per_row_on_every_instant_and_value(relative: RelativeTime, op: CompareOp) -> None:
+    """Exhaustive over the pools: every instant against every date and datetime value."""
+    instants = [*NOWS, *DATETIMES, datetime(2024, 1, 31, 8, tzinfo=UTC), datetime(2024, 2, 29, tzinfo=UTC)]
+    rows = [
+        {"dt": value, "d": day, "at": at}
+        for at in instants
+        for value in COLUMNS["dt"][2]
+        for day in COLUMNS["d"][2]
+    ]
+    frame = pl.DataFrame(
+        rows, schema={"dt": pl.Datetime("us", "UTC"), "d": pl.Date(), "at": pl.Datetime("us", "UTC")}
+    )
+    for name in ("dt", "d"):
+        criterion = parse_criterion(str(Comparison(Name(name), op, relative)))
+        by_row = [compile_row(criterion)(row, row["at"]) for row in rows]  # type: ignore[arg-type]
+        assert by_row == compile_columns(criterion)(frame, pl.col("at")).to_list(), str(criterion)
 
 
 def test_relative_pool_reads_back() -> None:

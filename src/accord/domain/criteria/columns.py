@@ -1,5 +1,6 @@
 """The bulk path: a criterion compiled to one polars expression over a frame whose columns are named
-by the criterion's names. Mirrors row.py rule for rule; a property test holds the two equal."""
+by the criterion's names. Mirrors row.py rule for rule; a property test holds the two equal.
+``now`` is one moment for every row, or a per-row expression (a backtest replays each row's instant)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import polars as pl
 
 from accord.domain.criteria.errors import CriterionValueError
 from accord.domain.criteria.nodes import (
+    Anchor,
     And,
     Between,
     Comparison,
@@ -24,11 +26,15 @@ from accord.domain.criteria.nodes import (
     Operand,
     Or,
     Presence,
+    RelativeTime,
     TextMatch,
     TextOp,
     Truth,
 )
 from accord.domain.criteria.values import BLANK_CHARACTERS, CompareOp, Kind, as_utc, comparison_kind
+
+# ``now`` as one aware datetime, or a per-row expression of aware datetimes.
+Now = datetime | pl.Expr
 
 RESULT_COLUMN = "__criterion__"
 NON_BLANK = f"[^{BLANK_CHARACTERS}]"
@@ -60,18 +66,22 @@ class Typed:
 
 @dataclass(frozen=True)
 class ColumnPredicate:
-    """``predicate(frame, now)``: a boolean Series, True where the row passes (never null)."""
+    """``predicate(frame, now)``: a boolean Series, True where the row passes (never null).
+
+    ``now`` may be an expression such as ``pl.col("at")``: each row is then checked at its own moment,
+    ``now - 1 month`` in calendar months per row, exactly as the row evaluator does at that moment."""
 
     criterion: Criterion
 
-    def __call__(self, frame: pl.DataFrame, now: datetime) -> pl.Series:
+    def __call__(self, frame: pl.DataFrame, now: Now) -> pl.Series:
         expr = self.expression(frame.schema, now).alias(RESULT_COLUMN)
         # with_columns, not select: a criterion on literals alone must still give one value per row.
         return frame.lazy().with_columns(expr).select(RESULT_COLUMN).collect().to_series()
 
-    def expression(self, schema: Mapping[str, pl.DataType], now: datetime) -> pl.Expr:
+    def expression(self, schema: Mapping[str, pl.DataType], now: Now) -> pl.Expr:
         """The criterion as one expression, to evaluate many criteria in one pass over a frame."""
-        return _Columns(schema, as_utc(now, "now")).condition(self.criterion.root).fill_null(False)
+        moment = as_utc(now, "now") if isinstance(now, datetime) else now.dt.convert_time_zone("UTC")
+        return _Columns(schema, moment).condition(self.criterion.root).fill_null(False)
 
 
 def compile_columns(criterion: Criterion) -> ColumnPredicate:
@@ -81,7 +91,7 @@ def compile_columns(criterion: Criterion) -> ColumnPredicate:
 @dataclass(frozen=True)
 class _Columns:
     schema: Mapping[str, pl.DataType]
-    now: datetime
+    now: Now
 
     def condition(self, condition: Condition) -> pl.Expr:
         if isinstance(condition, And):
@@ -116,7 +126,9 @@ class _Columns:
             return column(operand.name, self.schema[operand.name])
         if isinstance(operand, Literal):
             return literal(operand.kind, operand.value)
-        return literal(operand.kind, operand.resolve(self.now))
+        if isinstance(self.now, datetime):
+            return literal(operand.kind, operand.resolve(self.now))
+        return Typed(relative_to(operand, self.now), operand.kind)
 
 
 def column(name: str, dtype: pl.DataType) -> Typed:
@@ -139,6 +151,23 @@ def column(name: str, dtype: pl.DataType) -> Typed:
     if isinstance(dtype, pl.Null):
         return Typed(expr, None)
     raise CriterionValueError(f"'{name}' is a {dtype} column, which criteria cannot compare")
+
+
+def relative_to(relative: RelativeTime, now: pl.Expr) -> pl.Expr:
+    """``RelativeTime.resolve`` per row: polars' calendar offset clamps to the month's end as
+    values.add_months does (31 January + 1 month = 28/29 February)."""
+    start = now.dt.cast_time_unit("us")
+    if relative.anchor is Anchor.TODAY:
+        start = start.dt.date()
+    if relative.amount == 0:
+        return start
+    if relative.unit in {"month", "year"}:
+        months = relative.amount * (12 if relative.unit == "year" else 1)
+        return start.dt.offset_by(f"{months}mo")
+    hours = {"hour": 1, "day": 24, "week": 24 * 7}[relative.unit]
+    if relative.anchor is Anchor.TODAY:  # the grammar moves today by whole days only
+        return start.dt.offset_by(f"{hours * relative.amount // 24}d")
+    return start + pl.duration(hours=hours * relative.amount)
 
 
 def literal(kind: Kind, value: object) -> Typed:
