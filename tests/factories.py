@@ -1,8 +1,10 @@
 """Plain typed factories for tests: each makes one valid record, overridable by keyword."""
 
+import re
 from datetime import UTC, datetime
 from decimal import Decimal
 from itertools import count
+from pathlib import Path
 from typing import Any
 
 from accord.domain.lifecycle import Stage, TransitionActor
@@ -18,6 +20,7 @@ from accord.models import (
 
 _serial = count(1)
 REFERENCE_TIME = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
+PLAYBOOK_DOC = Path(__file__).resolve().parents[1] / "docs" / "playbook.md"
 
 
 def next_serial() -> int:
@@ -118,3 +121,10 @@ def make_stage_change(opportunity: Opportunity, to_stage: str, **overrides: Any)
     }
     fields.update(overrides)
     return OpportunityStageChange.objects.create(**fields)
+
+
+def example_playbook_text() -> str:
+    """The documented complete example; its owners are maria@acme.test and sam@acme.test."""
+    match = re.search(r"## A complete example\n\n```yaml\n(.*?)```", PLAYBOOK_DOC.read_text(), re.S)
+    assert match, f"no complete example in {PLAYBOOK_DOC}"
+    return match.group(1)

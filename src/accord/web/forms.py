@@ -1,4 +1,4 @@
-"""Forms that parse the query strings of the web pages into typed filters."""
+"""Forms that parse what the web pages send: query strings into typed filters, and playbook proposals."""
 
 from typing import Any
 
@@ -58,3 +58,41 @@ class LoginForm(AuthenticationForm):
 
     def clean_username(self) -> str:
         return str(self.cleaned_data.get("username") or "").strip().lower()
+
+
+# A playbook a person signs is a few kilobytes; this bounds what one request makes the validator read.
+PLAYBOOK_TEXT_MAX_BYTES = 200 * 1024
+
+
+class ProposePlaybookForm(forms.Form):
+    """A new playbook version's YAML and the proposer's note; the text is checked here only for size."""
+
+    text = forms.CharField(
+        label="Playbook YAML",
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 28, "spellcheck": "false", "class": "code-input"}),
+    )
+    note = forms.CharField(
+        required=False,
+        max_length=2000,
+        label="Note",
+        widget=forms.Textarea(
+            attrs={"rows": 3, "placeholder": "Why this version: what changed and for whom"}
+        ),
+    )
+
+    def clean_text(self) -> str:
+        # Browsers send CRLF from a textarea; stored versions (and their hashes) use LF, as the CLI does.
+        text = str(self.cleaned_data["text"]).replace("\r\n", "\n")
+        size_bytes = len(text.encode())
+        if size_bytes > PLAYBOOK_TEXT_MAX_BYTES:
+            raise forms.ValidationError(
+                f"The playbook text is {size_bytes / 1024:,.0f} KB; the limit is "
+                f"{PLAYBOOK_TEXT_MAX_BYTES // 1024} KB. A playbook is usually a few KB."
+            )
+        if not text.strip():
+            raise forms.ValidationError("The playbook text is empty.")
+        return text
+
+    def clean_note(self) -> str:
+        return str(self.cleaned_data["note"]).strip()
