@@ -6,9 +6,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import polars as pl
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from accord.domain import intent as intent_module
 from accord.domain.playbook.catalog import AttributeCatalog
 from accord.domain.playbook.validation import load_playbook
 from accord.domain.scoring import (
@@ -17,6 +19,7 @@ from accord.domain.scoring import (
     LeadScore,
     ReasonKind,
     compile_playbook,
+    score_at_instants,
     score_lead,
     score_leads,
 )
@@ -165,3 +168,59 @@ def summary(score: LeadScore) -> tuple[object, ...]:
 def rows_of(bulk: pl.DataFrame) -> list[tuple[object, ...]]:
     columns = ["fit", "intent", "is_hand_raiser", "disqualified_by", "is_mql"]
     return [tuple(row) for row in bulk.select(columns).iter_rows()]
+
+
+# --- live path == scoring at instants (the backtest's path) --------------------------------------
+
+TIMED = compiled_example(
+    **{
+        "  - {when: \"lead.title contains 'intern'\", points: -20}": (
+            "  - {when: \"lead.title contains 'intern'\", points: -20}\n"
+            '  - {when: "lead.created_at >= now - 1 month", points: 20, label: new}'
+        ),
+        'mql: "fit >= 60 and (hand_raiser or intent >= 40)"': (
+            'mql: "fit >= 60 and (hand_raiser or intent >= 40) and lead.created_at < today - 3 days"'
+        ),
+    }
+)
+instant = st.integers(0, 120 * 86_400_000_000).map(lambda us: NOW - timedelta(microseconds=us))
+
+
+@settings(max_examples=60, deadline=None, derandomize=True, database=None)
+@given(
+    leads=st.lists(
+        st.tuples(
+            lead_values,
+            instant,
+            st.lists(activity, max_size=12),
+            st.lists(instant, min_size=1, max_size=4),
+        ),
+        min_size=1,
+        max_size=20,
+    ),
+    limits=st.sampled_from([(2**62, 8_000_000), (1, 3)]),
+)
+def test_each_instant_scores_as_the_live_path_at_that_moment(
+    leads: list[tuple[dict[str, object], datetime, list[ActivityFact], list[datetime]]],
+    limits: tuple[int, int],
+) -> None:
+    """Several instants per lead, a fit rule and the MQL rule reading now: each instant equals
+    score_lead at that instant. Tiny key and block limits force many lead chunks and pair blocks."""
+    plain = [(values, acts) for values, _, acts, _ in leads]
+    frame = leads_frame(plain).with_columns(
+        pl.Series("lead.created_at", [created for _, created, _, _ in leads], dtype=pl.Datetime("us", "UTC"))
+    )
+    rows = [(lead_id, at) for lead_id, (*_, ats) in enumerate(leads) for at in ats]
+    instants = pl.DataFrame(
+        rows, schema={"lead_id": pl.Int64, "at": pl.Datetime("us", "UTC")}, orient="row"
+    ).reverse()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(intent_module, "KEY_LIMIT", limits[0])
+        patch.setattr(intent_module, "PAIRS_PER_BLOCK", limits[1])
+        bulk = score_at_instants(TIMED, frame, instants, activities_frame(plain))
+    live = [
+        score_lead(TIMED, {**leads[lead_id][0], "lead.created_at": leads[lead_id][1]}, leads[lead_id][2], at)
+        for lead_id, at in reversed(rows)
+    ]
+    assert bulk.select("lead_id", "at").rows() == list(reversed(rows))
+    assert rows_of(bulk) == [summary(score) for score in live]

@@ -9,21 +9,27 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 import numpy as np
-import numpy.typing as npt
 import polars as pl
 
 from accord.domain.criteria import ColumnPredicate, RowPredicate, compile_columns, compile_row
+from accord.domain.intent import (
+    MAX_SCORE,
+    MILLIPOINTS_PER_POINT,
+    decayed_millipoints,
+    in_window,
+    intent_at_instants,
+)
 from accord.domain.playbook.schema import Intent
 from accord.domain.playbook.validation import Playbook
 
-MILLIPOINTS_PER_POINT = 1000
-MAX_SCORE = 100
-MICROSECONDS_PER_DAY = 86_400_000_000
 ONE_MICROSECOND = timedelta(microseconds=1)
+# Any moment will do for criteria that do not read now: their outcome is the same at every instant.
+TIMELESS = datetime(2000, 1, 1, tzinfo=UTC)
+AT = "at"
 
 
 class ReasonKind(StrEnum):
@@ -81,19 +87,6 @@ def compile_playbook(playbook: Playbook) -> CompiledPlaybook:
         mql_row=compile_row(playbook.mql_criterion),
         mql_columns=compile_columns(playbook.mql_criterion),
     )
-
-
-def decayed_millipoints(
-    points: npt.NDArray[np.int64], age_us: npt.NDArray[np.int64], half_life_days: float
-) -> npt.NDArray[np.int64]:
-    """Each signal's points halved every half-life, rounded to whole millipoints (shared by both paths)."""
-    half_lives = age_us.astype(np.float64) / (half_life_days * MICROSECONDS_PER_DAY)
-    return np.rint(points * MILLIPOINTS_PER_POINT * np.exp2(-half_lives)).astype(np.int64)
-
-
-def in_window(age_us: npt.NDArray[np.int64], window_days: int) -> npt.NDArray[np.bool_]:
-    """An activity counts from the moment it happened until window_days later (future ones never)."""
-    return (age_us >= 0) & (age_us < window_days * MICROSECONDS_PER_DAY)
 
 
 # --- the live path: one lead ---------------------------------------------------------------------
@@ -171,71 +164,85 @@ def _capped(intent: Intent, kind: str, millipoints: int) -> int:
 def score_leads(
     compiled: CompiledPlaybook, leads: pl.DataFrame, activities: pl.DataFrame, now: datetime
 ) -> pl.DataFrame:
-    """Score every lead at once.
+    """Score every lead at once: score_at_instants with one instant per lead, at ``now``.
 
     ``leads`` has a ``lead_id`` column and one column per attribute the criteria use (named as in the
     criteria, e.g. ``account.employees``); ``activities`` has ``lead_id``, ``kind`` and ``occurred_at``
     (UTC). Returns lead_id, fit, intent, is_hand_raiser, disqualified_by and is_mql, in leads' order."""
+    instants = leads.select(pl.col("lead_id"), pl.lit(now, dtype=pl.Datetime("us", "UTC")).alias(AT))
+    return score_at_instants(compiled, leads, instants, activities).drop(AT)
+
+
+def score_at_instants(
+    compiled: CompiledPlaybook, leads: pl.DataFrame, instants: pl.DataFrame, activities: pl.DataFrame
+) -> pl.DataFrame:
+    """Score each instant (lead_id, at) as score_lead would score that lead at that moment.
+
+    Criteria that read ``now`` are checked per instant (now = at); the others once per lead. Returns
+    lead_id, at, fit, intent, is_hand_raiser, disqualified_by and is_mql, in instants' order."""
     definition = compiled.playbook.definition
+    fit_rules = [(rule.when, rule.points) for rule in definition.fit]
     fit_points = pl.sum_horizontal(
         [
-            pl.when(predicate(leads, now)).then(rule.points).otherwise(0)
-            for rule, predicate in zip(definition.fit, compiled.fit_columns, strict=True)
+            pl.when(passes).then(points).otherwise(0)
+            for (_, points), passes in zip(fit_rules, _checks(compiled.fit_columns, "fit"), strict=True)
         ]
     )
-    scored = leads.select(
-        pl.col("lead_id"), fit_points.clip(0, MAX_SCORE).cast(pl.Int64).alias("fit")
-    ).with_columns(_disqualified_by(compiled, leads, now))
-    intent = _intent_of_all(definition.intent, activities, now)
-    scored = scored.join(intent, on="lead_id", how="left", maintain_order="left").with_columns(
-        pl.col("intent_millipoints").fill_null(0),
-        pl.col("is_hand_raiser").fill_null(False),
+    disqualified_by: pl.Expr = pl.lit(None, dtype=pl.String)
+    disqualifiers = list(zip(definition.disqualify, _checks(compiled.disqualify_columns, "dq"), strict=True))
+    # The reason of the first disqualifier that holds, as the live path takes the first one.
+    for rule, passes in reversed(disqualifiers):
+        disqualified_by = pl.when(passes).then(pl.lit(rule.reason)).otherwise(disqualified_by)
+    scored = _with_checks(compiled, leads, instants).select(
+        pl.col("lead_id"),
+        pl.col(AT),
+        fit_points.clip(0, MAX_SCORE).cast(pl.Int64).alias("fit"),
+        disqualified_by.alias("disqualified_by"),
     )
+    intent = intent_at_instants(definition.intent, instants, activities)
     # numpy divides exactly as Python does; polars may multiply by the reciprocal, one ulp apart.
-    intent_points = scored["intent_millipoints"].to_numpy() / MILLIPOINTS_PER_POINT
-    scored = scored.with_columns(pl.Series("intent", intent_points, dtype=pl.Float64))
-    frame = pl.concat(
-        [leads, scored.select("fit", "intent", pl.col("is_hand_raiser").alias("hand_raiser"))],
-        how="horizontal",
+    intent_points = intent["intent_millipoints"].to_numpy() / MILLIPOINTS_PER_POINT
+    scored = scored.with_columns(
+        pl.Series("intent", intent_points, dtype=pl.Float64), intent["is_hand_raiser"]
     )
-    passes = compiled.mql_columns(frame, now).fill_null(False)
-    return scored.select(
-        "lead_id",
-        "fit",
-        "intent",
-        "is_hand_raiser",
-        "disqualified_by",
-        (pl.col("disqualified_by").is_null() & passes).alias("is_mql"),
+    return scored.with_columns(
+        (pl.col("disqualified_by").is_null() & _mql_passes(compiled, leads, scored)).alias("is_mql")
     )
 
 
-def _disqualified_by(compiled: CompiledPlaybook, leads: pl.DataFrame, now: datetime) -> pl.Expr:
-    """The reason of the first disqualifier that holds, as the live path takes the first one."""
-    reason: pl.Expr = pl.lit(None, dtype=pl.String)
-    pairs = list(zip(compiled.playbook.definition.disqualify, compiled.disqualify_columns, strict=True))
-    for rule, predicate in reversed(pairs):
-        reason = pl.when(predicate(leads, now)).then(pl.lit(rule.reason)).otherwise(reason)
-    return reason.alias("disqualified_by")
+def _checks(predicates: tuple[ColumnPredicate, ...], prefix: str) -> list[pl.Expr]:
+    return [pl.col(f"__{prefix}_{index}") for index in range(len(predicates))]
 
 
-def _intent_of_all(intent: Intent, activities: pl.DataFrame, now: datetime) -> pl.DataFrame:
-    kinds = list(intent.signals)
-    age_us = (pl.lit(now) - pl.col("occurred_at")).dt.total_microseconds().cast(pl.Int64).alias("age_us")
-    counted = activities.filter(pl.col("kind").is_in(kinds)).with_columns(age_us)
-    counted = counted.filter(pl.Series(in_window(counted["age_us"].to_numpy(), intent.window_days)))
-    points = counted["kind"].replace_strict(
-        {k: s.points for k, s in intent.signals.items()}, return_dtype=pl.Int64
+def _with_checks(compiled: CompiledPlaybook, leads: pl.DataFrame, instants: pl.DataFrame) -> pl.DataFrame:
+    """Instants with one boolean column per fit rule and disqualifier: the rules that do not read now
+    checked once per lead and joined, the others checked at each instant."""
+    named = [
+        *((f"__fit_{i}", p) for i, p in enumerate(compiled.fit_columns)),
+        *((f"__dq_{i}", p) for i, p in enumerate(compiled.disqualify_columns)),
+    ]
+    timeless = [(name, p) for name, p in named if not p.criterion.reads_now]
+    timed = [(name, p) for name, p in named if p.criterion.reads_now]
+    per_lead = leads.select(
+        pl.col("lead_id"), *(p.expression(leads.schema, TIMELESS).alias(name) for name, p in timeless)
     )
-    contribution = decayed_millipoints(points.to_numpy(), counted["age_us"].to_numpy(), intent.half_life_days)
-    counted = counted.with_columns(pl.Series("millipoints", contribution))
-    caps = {k: (s.max * MILLIPOINTS_PER_POINT if s.max else None) for k, s in intent.signals.items()}
-    hand_raisers = [k for k, s in intent.signals.items() if s.hand_raiser]
-    per_signal = counted.group_by("lead_id", "kind").agg(pl.col("millipoints").sum())
-    cap = pl.col("kind").replace_strict(caps, default=None, return_dtype=pl.Int64)
-    per_signal = per_signal.with_columns(
-        pl.when(cap.is_null()).then(pl.col("millipoints")).otherwise(pl.min_horizontal("millipoints", cap))
-    )
-    return per_signal.group_by("lead_id").agg(
-        pl.col("millipoints").sum().clip(0, MAX_SCORE * MILLIPOINTS_PER_POINT).alias("intent_millipoints"),
-        pl.col("kind").is_in(hand_raisers).any().alias("is_hand_raiser"),
-    )
+    frame = _joined(instants, per_lead)
+    if timed:
+        references = sorted(set().union(*(p.criterion.references() for _, p in timed)))
+        frame = _joined(frame, leads.select("lead_id", *references))
+        frame = frame.with_columns(p.expression(frame.schema, pl.col(AT)).alias(name) for name, p in timed)
+    return frame
+
+
+def _joined(instants: pl.DataFrame, per_lead: pl.DataFrame) -> pl.DataFrame:
+    if per_lead.width == 1:
+        return instants
+    return instants.join(per_lead, on="lead_id", how="left", maintain_order="left")
+
+
+def _mql_passes(compiled: CompiledPlaybook, leads: pl.DataFrame, scored: pl.DataFrame) -> pl.Series:
+    attributes = sorted(compiled.mql_columns.criterion.references() - {"fit", "intent", "hand_raiser"})
+    frame = scored.select("lead_id", AT, "fit", "intent", pl.col("is_hand_raiser").alias("hand_raiser"))
+    if attributes:
+        frame = _joined(frame, leads.select("lead_id", *attributes))
+    return compiled.mql_columns(frame, pl.col(AT)).fill_null(False)

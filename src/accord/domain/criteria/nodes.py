@@ -192,6 +192,11 @@ class Criterion:
         """Every attribute or variable name the criterion reads."""
         return frozenset(operand.name for operand in operands(self.root) if isinstance(operand, Name))
 
+    @property
+    def reads_now(self) -> bool:
+        """Whether the outcome depends on the moment it is checked at (``now`` or ``today``)."""
+        return any(isinstance(operand, RelativeTime) for operand in operands(self.root))
+
     def __str__(self) -> str:
         return str(self.root)
 
