@@ -161,6 +161,7 @@ def test_the_company_has_the_shape_later_features_need(company: SyntheticCompany
         if "external_id" in table.columns:
             external = values(table, "external_id")
             assert len(set(external)) == len(external), table.name
+            assert external.tolist() == sorted(external.tolist()), f"{table.name}: text order is id order"
     assert len(set(values(leads, "email"))) == leads.row_count
     assert set(values(company.table("user"), "role")) == {
         "admin",

@@ -30,20 +30,22 @@ class Coded:
 
 @dataclass(frozen=True)
 class Numbered:
-    """A text column made of a prefix and a number, e.g. external ids ``act-17``."""
+    """A text column made of a prefix and a number zero-padded to ``width`` digits, e.g. ``act-0017``.
+    Padding makes text order equal number order, so a unique index on the column grows at its end."""
 
     prefix: str
     numbers: np.ndarray
+    width: int = 0
 
     def __len__(self) -> int:
         return len(self.numbers)
 
     def slice(self, start: int, stop: int) -> Numbered:
-        return Numbered(self.prefix, self.numbers[start:stop])
+        return Numbered(self.prefix, self.numbers[start:stop], self.width)
 
     def values(self) -> list[str]:
-        prefix = self.prefix
-        return [prefix + number for number in map(str, self.numbers.tolist())]
+        prefix, width = self.prefix, self.width
+        return [prefix + number.zfill(width) for number in map(str, self.numbers.tolist())]
 
 
 Column = np.ndarray | Coded | Numbered

@@ -20,6 +20,7 @@ from accord.synthetic.people import (
     Firmographics,
     People,
     fit_points,
+    id_width,
     make_accounts,
     make_leads,
     make_staff,
@@ -120,7 +121,7 @@ def activity_table(signals: Signals, funnel: Funnel) -> ColumnTable:
         "activity",
         {
             "id": ids,
-            "external_id": Numbered("demo-act-", ids),
+            "external_id": Numbered("demo-act-", ids, id_width(ids)),
             "lead_id": np.concatenate([signals.lead.astype(np.int64), touches.lead]) + 1,
             "kind": Coded(kind, (*cat.SIGNAL_KINDS, *cat.TOUCH_KINDS)),
             "is_sales_touch": kind >= len(cat.SIGNAL_KINDS),
@@ -166,7 +167,7 @@ def deal_tables(deals: Deals, accounts: Firmographics, people: People) -> tuple[
         "opportunity",
         {
             "id": ids,
-            "external_id": Numbered("demo-opp-", ids),
+            "external_id": Numbered("demo-opp-", ids, id_width(ids)),
             "name": np.array(names, dtype=object),
             "account_id": deals.account + 1,
             "source_lead_id": deals.lead + 1,

@@ -16,6 +16,11 @@ SDRS_PER_TEAM = 8
 AES_PER_SDR = 0.5
 
 
+def id_width(ids: np.ndarray) -> int:
+    """Digits of the largest id: external ids are zero-padded to it (see Numbered)."""
+    return len(str(int(ids.max(initial=0))))
+
+
 @dataclass(frozen=True)
 class Staff:
     """Generated users: ids are 1-based and dense; the first user of each role is its demo login."""
@@ -87,7 +92,7 @@ def make_staff(lead_count: int, start_s: int) -> Staff:
         "user",
         {
             "id": user_ids,
-            "external_id": Numbered("demo-user-", user_ids),
+            "external_id": Numbered("demo-user-", user_ids, id_width(user_ids)),
             "email": np.array(emails, dtype=object),
             "username": np.array(emails, dtype=object),
             # Unusable password ("!" prefix, as Django's make_password(None)); demo logins get real ones.
@@ -146,7 +151,7 @@ def make_accounts(rng: np.random.Generator, account_count: int, start_s: int) ->
         "account",
         {
             "id": ids,
-            "external_id": Numbered("demo-acc-", ids),
+            "external_id": Numbered("demo-acc-", ids, id_width(ids)),
             "name": np.array(names, dtype=object),
             "domain": np.array(domains, dtype=object),
             "industry": Coded(industry, cat.INDUSTRIES),
@@ -208,7 +213,7 @@ def make_leads(
     campaigns = tuple(f"{s} · {c}" for s in cat.SOURCES for c in cat.CAMPAIGNS_PER_SOURCE)
     columns: dict[str, object] = {
         "id": ids,
-        "external_id": Numbered("demo-lead-", ids),
+        "external_id": Numbered("demo-lead-", ids, id_width(ids)),
         "account_id": account + 1,
         "email": np.array(emails, dtype=object),
         "first_name": Coded(first, cat.FIRST_NAMES),
