@@ -1,0 +1,244 @@
+"""Backtest and audit (DESIGN §4): replay playbooks' MQL rules over history to see when each lead would
+first have become an MQL, and how the leads a definition passes actually converted."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import polars as pl
+
+from accord.domain.scoring import AT, CompiledPlaybook, score_at_instants
+from accord.errors import InvalidInput
+
+UTC_DATETIME = pl.Datetime("us", "UTC")
+SOURCE_GROUP = "lead.source_group"
+
+
+@dataclass(frozen=True)
+class History:
+    """What happened, as frames.
+
+    ``leads``: lead_id, created_at (UTC) and one column per attribute the criteria read, named as in
+    the criteria (``account.employees``); ``activities``: lead_id, kind, occurred_at (UTC);
+    ``outcomes``: lead_id, has_reached_sql, has_won (leads missing from it reached neither)."""
+
+    leads: pl.DataFrame
+    activities: pl.DataFrame
+    outcomes: pl.DataFrame
+
+
+@dataclass(frozen=True)
+class Period:
+    """[start, end): a lead belongs to the period when its (simulated) mql_at falls in it."""
+
+    start: datetime
+    end: datetime
+
+    def __post_init__(self) -> None:
+        if self.start.tzinfo is None or self.end.tzinfo is None:
+            raise InvalidInput("a backtest period needs aware (UTC) start and end")
+        if self.start >= self.end:
+            raise InvalidInput(
+                f"the period must end after it starts ({self.start:%Y-%m-%d} – {self.end:%Y-%m-%d})"
+            )
+
+
+@dataclass(frozen=True)
+class LeadSet:
+    count: int
+    lead_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Rate:
+    """numerator / denominator (None when there is no denominator); lead_ids are the numerator's."""
+
+    numerator: int
+    denominator: int
+    rate: float | None
+    lead_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Conversion:
+    """A set of leads and how they actually converted: ever reached sql, ever won (customer)."""
+
+    leads: LeadSet
+    to_sql: Rate
+    to_won: Rate
+
+
+@dataclass(frozen=True)
+class MonthCount:
+    month: date  # the first day of the calendar month (UTC)
+    count: int
+    lead_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Versus:
+    """The draft against a baseline (the active version) on the same period."""
+
+    baseline_mqls: LeadSet
+    gained: Conversion  # MQLs of the period under the draft and not under the baseline
+    lost: Conversion  # the reverse
+
+
+@dataclass(frozen=True)
+class Backtest:
+    period: Period
+    mqls: Conversion
+    by_month: tuple[MonthCount, ...]
+    versus: Versus | None
+
+
+@dataclass(frozen=True)
+class Audit:
+    """Two definitions on the same leads (those created before the period's end)."""
+
+    period: Period
+    both: Conversion
+    only_a: Conversion
+    only_b: Conversion
+    neither: Conversion
+
+
+def simulate_mql_dates(compiled: CompiledPlaybook, history: History, *, until: datetime) -> pl.DataFrame:
+    """lead_id and mql_at: the first instant before ``until`` at which the playbook's MQL rule passes.
+
+    Candidate instants are the lead's creation and each of its signal activities: intent only rises
+    when a signal happens and decays in between, so a rule that asks for more intent or a hand-raiser
+    first passes at one of them. Fit reads the lead's current attributes (their history is not
+    recorded). Leads that never pass are absent."""
+    signal_kinds = list(compiled.playbook.definition.intent.signals)
+    bound = pl.lit(until, dtype=UTC_DATETIME)
+    leads = _with_source_group(history.leads, compiled)
+    created = leads.select("lead_id", pl.col("created_at").alias(AT))
+    signalled = history.activities.filter(pl.col("kind").cast(pl.String).is_in(signal_kinds)).select(
+        pl.col("lead_id").cast(pl.Int64), pl.col("occurred_at").alias(AT)
+    )
+    instants = pl.concat(
+        [
+            created.with_columns(pl.col(AT).cast(UTC_DATETIME)),
+            signalled.with_columns(pl.col(AT).cast(UTC_DATETIME)),
+        ]
+    ).filter(pl.col(AT) < bound)
+    scored = score_at_instants(compiled, leads, instants, history.activities)
+    return (
+        scored.lazy()
+        .filter(pl.col("is_mql"))
+        .group_by("lead_id")
+        .agg(pl.col(AT).min().alias("mql_at"))
+        .sort("lead_id")
+        .collect()
+    )
+
+
+def backtest(
+    draft: CompiledPlaybook, history: History, period: Period, *, baseline: CompiledPlaybook | None = None
+) -> Backtest:
+    """The draft's MQLs of the period (first passing in it: a lead that passed before the start is not
+    a new MQL), by month, with their actual conversion, and gained/lost against ``baseline``."""
+    mqls = _period_mqls(simulate_mql_dates(draft, history, until=period.end), period)
+    versus = None
+    if baseline is not None:
+        baseline_ids = _period_mqls(simulate_mql_dates(baseline, history, until=period.end), period)[
+            "lead_id"
+        ]
+        draft_ids = mqls["lead_id"]
+        versus = Versus(
+            baseline_mqls=_lead_set(baseline_ids),
+            gained=conversion(draft_ids.filter(~draft_ids.is_in(baseline_ids.implode())), history.outcomes),
+            lost=conversion(baseline_ids.filter(~baseline_ids.is_in(draft_ids.implode())), history.outcomes),
+        )
+    return Backtest(
+        period=period,
+        mqls=conversion(mqls["lead_id"], history.outcomes),
+        by_month=_by_month(mqls, period),
+        versus=versus,
+    )
+
+
+def audit(a: CompiledPlaybook, b: CompiledPlaybook, history: History, period: Period) -> Audit:
+    """The 2×2 agreement matrix: which leads each definition makes MQLs of the period, and how the
+    leads of each cell actually converted. The population is every lead created before the end."""
+    passed_a = _period_mqls(simulate_mql_dates(a, history, until=period.end), period)["lead_id"].implode()
+    passed_b = _period_mqls(simulate_mql_dates(b, history, until=period.end), period)["lead_id"].implode()
+    population = history.leads.filter(pl.col("created_at") < pl.lit(period.end, dtype=UTC_DATETIME))
+    cells = population.select(
+        pl.col("lead_id").cast(pl.Int64),
+        pl.col("lead_id").is_in(passed_a).alias("is_a"),
+        pl.col("lead_id").is_in(passed_b).alias("is_b"),
+    )
+
+    def cell(is_a: bool, is_b: bool) -> Conversion:
+        chosen = cells.filter((pl.col("is_a") == is_a) & (pl.col("is_b") == is_b))["lead_id"]
+        return conversion(chosen, history.outcomes)
+
+    return Audit(period, cell(True, True), cell(True, False), cell(False, True), cell(False, False))
+
+
+def conversion(lead_ids: pl.Series, outcomes: pl.DataFrame) -> Conversion:
+    """How these leads actually converted: the share that ever reached sql, and that ever won."""
+    ids = lead_ids.cast(pl.Int64).unique().sort()
+    reached = outcomes.filter(pl.col("lead_id").is_in(ids.implode()))
+    to_sql = reached.filter(pl.col("has_reached_sql"))["lead_id"].cast(pl.Int64).sort()
+    to_won = reached.filter(pl.col("has_won"))["lead_id"].cast(pl.Int64).sort()
+    return Conversion(_lead_set(ids), _rate(to_sql, len(ids)), _rate(to_won, len(ids)))
+
+
+def _period_mqls(mql_dates: pl.DataFrame, period: Period) -> pl.DataFrame:
+    start, end = pl.lit(period.start, dtype=UTC_DATETIME), pl.lit(period.end, dtype=UTC_DATETIME)
+    return mql_dates.filter((pl.col("mql_at") >= start) & (pl.col("mql_at") < end))
+
+
+def _by_month(mqls: pl.DataFrame, period: Period) -> tuple[MonthCount, ...]:
+    months = mqls.group_by(pl.col("mql_at").dt.truncate("1mo").dt.date().alias("month")).agg(
+        pl.col("lead_id").sort()
+    )
+    ids_by_month: dict[date, list[int]] = dict(months.iter_rows())
+    return tuple(
+        MonthCount(month, len(ids_by_month.get(month, [])), tuple(ids_by_month.get(month, [])))
+        for month in _months(period)
+    )
+
+
+def _months(period: Period) -> list[date]:
+    """The first day of every calendar month the period touches."""
+    last = (period.end - timedelta(microseconds=1)).date().replace(day=1)
+    month = period.start.date().replace(day=1)
+    months = []
+    while month <= last:
+        months.append(month)
+        month = (month + timedelta(days=32)).replace(day=1)
+    return months
+
+
+def _lead_set(lead_ids: pl.Series) -> LeadSet:
+    ids = tuple(lead_ids.cast(pl.Int64).sort().to_list())
+    return LeadSet(len(ids), ids)
+
+
+def _rate(numerator_ids: pl.Series, denominator: int) -> Rate:
+    ids = tuple(numerator_ids.to_list())
+    return Rate(len(ids), denominator, len(ids) / denominator if denominator else None, ids)
+
+
+def _with_source_group(leads: pl.DataFrame, compiled: CompiledPlaybook) -> pl.DataFrame:
+    """lead.source_group from the playbook's own sources map, when its criteria read it."""
+    criteria = (
+        *compiled.playbook.fit_criteria,
+        *compiled.playbook.disqualify_criteria,
+        compiled.playbook.mql_criterion,
+    )
+    if not any(SOURCE_GROUP in criterion.references() for criterion in criteria):
+        return leads
+    groups = dict(compiled.playbook.definition.sources)
+    return leads.with_columns(
+        pl.col("lead.source")
+        .cast(pl.String)
+        .str.to_lowercase()
+        .replace_strict(groups, default=None)
+        .alias(SOURCE_GROUP)
+    )
