@@ -5,9 +5,10 @@ from datetime import timedelta
 
 import pytest
 from django.test import Client
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from pytest_django.fixtures import DjangoAssertNumQueries
 
+from accord.domain.playbook.review import review_due_at
 from accord.models import PlaybookSignature, PlaybookStatus, PlaybookVersion, User
 from accord.services.playbooks import activate_playbook, propose_playbook, sign_playbook
 from accord.web.forms import PLAYBOOK_TEXT_MAX_BYTES
@@ -165,12 +166,21 @@ def test_the_overview_shows_the_active_version_and_the_history(
 def test_review_due_is_flagged_with_its_date(client: Client, people: dict[str, User]) -> None:
     version = make_active(people, days_ago=200)  # the example is reviewed quarterly
     assert version.activated_at is not None
-    due = version.activated_at.date()
+    due = dateformat.format(review_due_at(version.activated_at, "quarter"), "j M Y")
+    as_user(client, people["viewer"])
+    for url in ("/playbook/", f"/playbook/{version.number}/"):
+        html = html_of(client, url)
+        assert f'<span class="status status-review-due">Review due since {due}</span>' in html
+        assert "Next review" not in html
+
+
+def test_before_its_review_date_the_next_review_is_shown(client: Client, people: dict[str, User]) -> None:
+    version = make_active(people, days_ago=10)
+    assert version.activated_at is not None
+    due = dateformat.format(review_due_at(version.activated_at, "quarter"), "j M Y")
     html = html_of(as_user(client, people["viewer"]), "/playbook/")
-    assert "Review due since" in html
-    assert "Next review" not in html
-    assert "Review due since" in html_of(client, f"/playbook/{version.number}/")
-    assert str(due.year) in html
+    assert f"Next review {due}" in html
+    assert "Review due" not in html
 
 
 def test_a_retired_version_is_listed_as_retired(client: Client, people: dict[str, User]) -> None:
