@@ -1,8 +1,9 @@
-"""``accord playbook …``: validate, inspect, compare and sign off the shared definitions."""
+"""``accord playbook …``: validate, inspect, compare, backtest, audit and sign off the shared definitions."""
 
-from datetime import UTC, datetime
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 
@@ -11,7 +12,12 @@ from accord.cli.main import cli
 from accord.cli.options import acting_user_option, at_option, workspace_option
 
 if TYPE_CHECKING:
+    from accord.cli.backtest_output import Titled
+    from accord.domain.backtest import Period
     from accord.domain.playbook.schema import PlaybookV1
+    from accord.domain.playbook.validation import Playbook
+
+F = TypeVar("F", bound=Callable[..., object])
 
 
 def as_utc(at: datetime | None) -> datetime:
@@ -172,3 +178,164 @@ def activate(workspace: str | None, number: int, acting_email: str, at: datetime
 
     activate_playbook(number, activated_by=get_user_by_email(acting_email), now=as_utc(at))
     click.echo(f"Version {number} is now active.")
+
+
+def period_options(function: "F") -> "F":
+    """--from and --to, both days included (UTC)."""
+    dates = click.DateTime(formats=["%Y-%m-%d"])
+    function = click.option("--to", "to_day", type=dates, required=True, help="Last day, included (UTC).")(
+        function
+    )
+    return click.option("--from", "from_day", type=dates, required=True, help="First day (UTC).")(function)
+
+
+def as_period(from_day: datetime, to_day: datetime) -> "Period":
+    from accord.domain.backtest import Period
+
+    return Period(from_day.replace(tzinfo=UTC), to_day.replace(tzinfo=UTC) + timedelta(days=1))
+
+
+def format_option() -> Callable[["F"], "F"]:
+    return click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(["table", "json"]),
+        default="table",
+        show_default=True,
+        help="A table for people or JSON for scripts.",
+    )
+
+
+@playbook.command()
+@workspace_option()
+@click.argument("draft")
+@period_options
+@click.option(
+    "--against",
+    metavar="VERSION",
+    help="Version or file to compare with (gained and lost leads). Default: the active version.",
+)
+@click.option(
+    "--list",
+    "listed",
+    type=click.Choice(["mqls", "sql", "won", "gained", "lost"]),
+    help="Also list the leads behind that number.",
+)
+@format_option()
+def backtest(
+    workspace: str | None,
+    draft: str,
+    from_day: datetime,
+    to_day: datetime,
+    against: str | None,
+    listed: str | None,
+    output_format: str,
+) -> None:
+    """Apply DRAFT (a version number or a file) to history from --from to --to.
+
+    Replays the MQL rule at each lead's creation and signals to find when it would first have passed
+    (fit from the lead's current attributes), then counts the MQLs per month and how those leads
+    actually converted: reached SQL, won. Leads that first passed before --from are not MQLs of the
+    period. Against the active version (or --against) it shows the leads gained and lost. See
+    docs/backtest.md.
+    """
+    open_workspace_database(workspace)
+    from accord.cli import backtest_output as output
+    from accord.queries.backtests import run_backtest
+
+    draft_playbook, draft_title = _playbook(draft)
+    baseline = _baseline(against, draft)
+    result = run_backtest(
+        draft_playbook, as_period(from_day, to_day), baseline=baseline[0] if baseline else None
+    )
+    against_title = baseline[1] if baseline else None
+    lead_ids = output.backtest_lead_ids(result, listed) if listed else ()
+    if output_format == "json":
+        document = output.backtest_json(result, draft_title, against_title)
+        output.echo_json({**document, **_listed_json(listed, lead_ids)})
+        return
+    output.echo_backtest(result, draft_title, against_title)
+    if listed:
+        output.echo_leads(listed, _lines(lead_ids))
+
+
+@playbook.command()
+@workspace_option()
+@click.argument("a")
+@click.argument("b")
+@period_options
+@click.option(
+    "--list",
+    "listed",
+    type=click.Choice(["both", "only_a", "only_b", "neither"]),
+    help="Also list the leads of that cell.",
+)
+@format_option()
+def audit(
+    workspace: str | None,
+    a: str,
+    b: str,
+    from_day: datetime,
+    to_day: datetime,
+    listed: str | None,
+    output_format: str,
+) -> None:
+    """Compare two definitions A and B (versions or files) on the same leads, --from to --to.
+
+    The agreement matrix: leads that both, only A, only B or neither make MQLs of the period (among
+    leads created by its end), each cell with how its leads actually converted, so marketing and sales
+    can see where their definitions differ and who was right. See docs/backtest.md.
+    """
+    open_workspace_database(workspace)
+    from accord.cli import backtest_output as output
+    from accord.queries.backtests import run_audit
+
+    (playbook_a, title_a), (playbook_b, title_b) = _playbook(a), _playbook(b)
+    result = run_audit(playbook_a, playbook_b, as_period(from_day, to_day))
+    lead_ids = output.audit_lead_ids(result, listed) if listed else ()
+    if output_format == "json":
+        output.echo_json({**output.audit_json(result, title_a, title_b), **_listed_json(listed, lead_ids)})
+        return
+    output.echo_audit(result, title_a, title_b)
+    if listed:
+        output.echo_leads(listed, _lines(lead_ids))
+
+
+def _playbook(reference: str) -> tuple["Playbook", "Titled"]:
+    from accord.cli.backtest_output import Titled
+    from accord.domain.playbook.validation import load_playbook
+    from accord.queries.catalog import get_workspace_catalog
+    from accord.queries.playbooks import get_playbook_version, load_version
+
+    if reference.isdigit():
+        loaded = load_version(get_playbook_version(int(reference)))
+        return loaded, Titled(f"version {reference}", loaded.definition.name)
+    if not Path(reference).is_file():
+        raise click.BadParameter(f"{reference!r} is neither a version number nor a file")
+    loaded = load_playbook(read_text(reference), get_workspace_catalog(), source_name=reference)
+    return loaded, Titled(reference, loaded.definition.name)
+
+
+def _baseline(against: str | None, draft: str) -> tuple["Playbook", "Titled"] | None:
+    """--against, else the active version unless the draft is the active version itself."""
+    if against is not None:
+        return _playbook(against)
+    from accord.queries.playbooks import find_active_playbook_version
+
+    active = find_active_playbook_version()
+    if active is None or str(active.number) == draft:
+        return None
+    return _playbook(str(active.number))
+
+
+def _listed_json(listed: str | None, lead_ids: Sequence[int]) -> dict[str, object]:
+    if not listed:
+        return {}
+    leads = [{"id": i, "external_id": e, "email": m} for i, e, m in _lines(lead_ids)]
+    return {"listed": {"name": listed, "leads": leads}}
+
+
+def _lines(lead_ids: Sequence[int]) -> list[tuple[int, str, str | None]]:
+    from accord.queries.backtests import list_lead_lines
+
+    return [(line.lead_id, line.external_id, line.email) for line in list_lead_lines(lead_ids)]
