@@ -7,22 +7,19 @@ from datetime import datetime
 from django.db import transaction
 from django.db.models import Max
 
+from accord.domain.playbook.signoff import Actor, check_may_activate, check_may_propose, side_signed_by
 from accord.domain.playbook.validation import load_playbook
-from accord.errors import InvalidInput, PermissionDenied
-from accord.models import PlaybookSignature, PlaybookStatus, PlaybookVersion, Role, SigningSide, User
+from accord.errors import InvalidInput
+from accord.models import PlaybookSignature, PlaybookStatus, PlaybookVersion, SigningSide, User
 from accord.queries.catalog import get_workspace_catalog
 from accord.queries.playbooks import get_playbook_version, load_version
-
-ROLES_THAT_PROPOSE = frozenset({Role.ADMIN, Role.MARKETING, Role.SALES_LEADER})
-SIGNING_ROLE = {SigningSide.MARKETING: Role.MARKETING, SigningSide.SALES: Role.SALES_LEADER}
 
 
 def propose_playbook(
     text: str, *, proposed_by: User, now: datetime, note: str = "", source_name: str = "playbook"
 ) -> PlaybookVersion:
     """Validate the text against the workspace's data and store it as the next draft version."""
-    if proposed_by.role not in ROLES_THAT_PROPOSE:
-        raise PermissionDenied(f"{proposed_by.email} ({proposed_by.role}) cannot propose playbook versions")
+    check_may_propose(actor_of(proposed_by))
     playbook = load_playbook(text, get_workspace_catalog(), source_name=source_name)
     with transaction.atomic():
         duplicate = (
@@ -49,7 +46,8 @@ def sign_playbook(number: int, *, signer: User, now: datetime) -> PlaybookSignat
         version = _locked_version(number)
         if version.status != PlaybookStatus.DRAFT:
             raise InvalidInput(f"version {number} is {version.status}; only drafts are signed")
-        side = _side_of(signer, version)
+        owners = load_version(version).definition.owners
+        side = side_signed_by(actor_of(signer), owners, version_number=number)
         if version.signatures.filter(side=side).exists():
             raise InvalidInput(f"version {number} is already signed for {side}")
         return PlaybookSignature.objects.create(
@@ -64,13 +62,7 @@ def activate_playbook(number: int, *, activated_by: User, now: datetime) -> Play
         if version.status != PlaybookStatus.DRAFT:
             raise InvalidInput(f"version {number} is {version.status}; only a signed draft can be activated")
         owners = load_version(version).definition.owners
-        if activated_by.role != Role.ADMIN and activated_by.email.lower() not in {
-            owners.marketing.lower(),
-            owners.sales.lower(),
-        }:
-            raise PermissionDenied(
-                f"{activated_by.email} is neither an admin nor an owner of version {number}"
-            )
+        check_may_activate(actor_of(activated_by), owners, version_number=number)
         signed = set(version.signatures.filter(sha256=version.sha256).values_list("side", flat=True))
         missing = [side for side in SigningSide.values if side not in signed]
         if missing:
@@ -90,17 +82,5 @@ def _locked_version(number: int) -> PlaybookVersion:
     return PlaybookVersion.objects.select_for_update().get(number=number)
 
 
-def _side_of(signer: User, version: PlaybookVersion) -> SigningSide:
-    owners = load_version(version).definition.owners
-    for side, owner_email in ((SigningSide.MARKETING, owners.marketing), (SigningSide.SALES, owners.sales)):
-        if signer.email.lower() == owner_email.lower():
-            if signer.role != SIGNING_ROLE[side]:
-                raise PermissionDenied(
-                    f"{signer.email} is named as the {side} owner but has the role {signer.role}; "
-                    f"the {side} side is signed by a user with the role {SIGNING_ROLE[side]}"
-                )
-            return side
-    raise PermissionDenied(
-        f"only the owners named in version {version.number} can sign it: "
-        f"{owners.marketing} (marketing) and {owners.sales} (sales)"
-    )
+def actor_of(user: User) -> Actor:
+    return Actor(email=user.email, role=user.role)

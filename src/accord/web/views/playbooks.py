@@ -11,30 +11,27 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accord.domain.playbook.signoff import (
+    ROLES_THAT_ACTIVATE,
+    ROLES_THAT_PROPOSE,
+    ROLES_THAT_SIGN,
+    may_activate,
+    signable_side,
+)
 from accord.domain.playbook.source import PlaybookInvalid
 from accord.errors import InvalidInput, NotFound, PermissionDenied
-from accord.models import PlaybookStatus, Role, SigningSide, User
+from accord.models import PlaybookStatus, User
 from accord.queries.playbook_pages import VersionPage, get_playbook_overview, get_version_page
 from accord.queries.playbooks import find_active_playbook_version
-from accord.services.playbooks import (
-    ROLES_THAT_PROPOSE,
-    SIGNING_ROLE,
-    activate_playbook,
-    propose_playbook,
-    sign_playbook,
-)
+from accord.services.playbooks import activate_playbook, actor_of, propose_playbook, sign_playbook
 from accord.web.forms import ProposePlaybookForm
-
-# Who may ask at all; whether this user may sign or activate this version is the service's decision.
-ROLES_THAT_SIGN = frozenset(SIGNING_ROLE.values())
-ROLES_THAT_ACTIVATE = frozenset({Role.ADMIN, *ROLES_THAT_SIGN})
 
 
 @dataclass(frozen=True)
 class VersionActions:
-    """The buttons this user sees on a version page (mirrors the service's rules, which decide)."""
+    """The buttons this user sees on a version page, from the same rules the services enforce."""
 
-    sign_side: SigningSide | None
+    sign_side: str | None
     can_activate: bool
 
 
@@ -43,30 +40,21 @@ def _user(request: HttpRequest) -> User:
     return request.user
 
 
-def _require_role(user: User, roles: frozenset[Role]) -> None:
+def _require_role(user: User, roles: frozenset[str]) -> None:
+    """Who may ask at all; whether this user may act on this version is the service's decision."""
     if user.role not in roles:
         raise Forbidden(f"the role {user.get_role_display()} cannot do this")
 
 
 def _actions_for(user: User, page: VersionPage) -> VersionActions:
-    status = page.status
-    if status.version.status != PlaybookStatus.DRAFT:
+    if page.status.version.status != PlaybookStatus.DRAFT:
         return VersionActions(sign_side=None, can_activate=False)
-    email = user.email.lower()
-    sign_side = next(
-        (
-            side
-            for side, owner in (
-                (SigningSide.MARKETING, page.owners.marketing),
-                (SigningSide.SALES, page.owners.sales),
-            )
-            if owner.lower() == email and user.role == SIGNING_ROLE[side] and side in status.missing_sides
-        ),
-        None,
+    actor = actor_of(user)
+    missing = page.status.missing_sides
+    return VersionActions(
+        sign_side=signable_side(actor, page.owners, unsigned_sides=missing),
+        can_activate=not missing and may_activate(actor, page.owners),
     )
-    is_owner = email in {page.owners.marketing.lower(), page.owners.sales.lower()}
-    can_activate = not status.missing_sides and (user.role == Role.ADMIN or is_owner)
-    return VersionActions(sign_side=sign_side, can_activate=can_activate)
 
 
 @require_GET
