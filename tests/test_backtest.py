@@ -3,11 +3,23 @@ the period's MQLs by month, their actual conversion, gained/lost and the agreeme
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from accord.domain.backtest import LeadSet, MonthCount, Period, Rate, audit, backtest, simulate_mql_dates
+from accord.domain.backtest import (
+    LeadSet,
+    MonthCount,
+    Period,
+    Rate,
+    audit,
+    backtest,
+    rises_with_intent,
+    simulate_mql_dates,
+)
+from accord.domain.criteria import parse_criterion
 from accord.errors import InvalidInput
 from tests.backtest_cases import JAN_1, LEADS, MARKETING, SALES, at, history, playbook
 
@@ -111,3 +123,44 @@ def test_a_relative_date_is_read_at_each_candidate_instant() -> None:
 def test_a_period_must_end_after_it_starts() -> None:
     with pytest.raises(InvalidInput, match="end after it starts"):
         Period(at(5, 1), at(3, 1))
+
+
+# --- the screened path equals scoring every instant --------------------------------------------------
+
+RULES = [
+    "fit >= 50 and (hand_raiser or intent >= 40)",
+    "fit >= 80 and intent > 20",
+    "hand_raiser or 30 <= intent or lead.seniority = 'vp'",
+    "fit >= 50 and not (intent < 25)",  # not monotone as written: scored at every instant
+    "intent = 40 or lead.created_at < now - 60 days",
+]
+signal = st.tuples(
+    st.sampled_from(["demo_request", "webinar_attended", "page_view", "call"]),
+    st.integers(0, 150 * 24).map(lambda hours: at(1, 1) + timedelta(hours=hours)),
+)
+lead_case = st.tuples(
+    st.sampled_from([5, 200]),
+    st.sampled_from(["vp", "manager"]),
+    st.sampled_from(["acme.test", "gmail.com"]),
+    st.integers(0, 100 * 24).map(lambda hours: at(1, 1) + timedelta(hours=hours)),
+    st.lists(signal, max_size=15),
+)
+
+
+@settings(max_examples=80, deadline=None, derandomize=True, database=None)
+@given(rule=st.sampled_from(RULES), leads=st.lists(lead_case, min_size=1, max_size=12))
+def test_screened_first_instants_equal_scoring_every_instant(
+    rule: str, leads: list[tuple[int, str, str, datetime, list[tuple[str, datetime]]]]
+) -> None:
+    compiled = playbook(rule)
+    cases = {i + 1: (e, s, d, c, False, False) for i, (e, s, d, c, _) in enumerate(leads)}
+    activities = [(i + 1, kind, when) for i, (*_, acts) in enumerate(leads) for kind, when in acts]
+    data = history(cases, activities)
+    until = at(5, 1)
+    screened = simulate_mql_dates(compiled, data, until=until)
+    exhaustive = simulate_mql_dates(compiled, data, until=until, is_exhaustive=True)
+    assert screened.rows() == exhaustive.rows()
+
+
+def test_which_rules_rise_with_intent() -> None:
+    assert [rises_with_intent(parse_criterion(rule)) for rule in RULES] == [True, True, True, False, False]

@@ -8,11 +8,16 @@ from datetime import date, datetime, timedelta
 
 import polars as pl
 
-from accord.domain.scoring import AT, CompiledPlaybook, score_at_instants
+from accord.domain.criteria import Criterion
+from accord.domain.criteria.nodes import And, Comparison, Condition, Literal, Name, Not, Or, operands
+from accord.domain.criteria.values import CompareOp
+from accord.domain.intent import intent_upper_bounds
+from accord.domain.scoring import AT, CompiledPlaybook, score_at_instants, score_with_intent
 from accord.errors import InvalidInput
 
 UTC_DATETIME = pl.Datetime("us", "UTC")
 SOURCE_GROUP = "lead.source_group"
+INTENT = "intent"
 
 
 @dataclass(frozen=True)
@@ -104,27 +109,48 @@ class Audit:
     neither: Conversion
 
 
-def simulate_mql_dates(compiled: CompiledPlaybook, history: History, *, until: datetime) -> pl.DataFrame:
+def simulate_mql_dates(
+    compiled: CompiledPlaybook, history: History, *, until: datetime, is_exhaustive: bool = False
+) -> pl.DataFrame:
     """lead_id and mql_at: the first instant before ``until`` at which the playbook's MQL rule passes.
 
     Candidate instants are the lead's creation and each of its signal activities: intent only rises
     when a signal happens and decays in between, so a rule that asks for more intent or a hand-raiser
     first passes at one of them. Fit reads the lead's current attributes (their history is not
-    recorded). Leads that never pass are absent."""
-    signal_kinds = list(compiled.playbook.definition.intent.signals)
-    bound = pl.lit(until, dtype=UTC_DATETIME)
+    recorded). Leads that never pass are absent.
+
+    When the rule can only pass more as intent rises, instants are first screened with an upper
+    bound of intent (intent_upper_bounds); each lead's surviving instants are then scored exactly,
+    earliest first, until one passes. Otherwise, or when ``is_exhaustive``, every instant is scored
+    exactly (the reference the screened path is tested against)."""
     leads = _with_source_group(history.leads, compiled)
-    created = leads.select("lead_id", pl.col("created_at").alias(AT))
-    signalled = history.activities.filter(pl.col("kind").cast(pl.String).is_in(signal_kinds)).select(
-        pl.col("lead_id").cast(pl.Int64), pl.col("occurred_at").alias(AT)
+    if is_exhaustive or not rises_with_intent(compiled.playbook.mql_criterion):
+        instants = pl.concat(_candidate_instants(compiled, leads, history.activities, until))
+        return _first_passing(score_at_instants(compiled, leads, instants, history.activities))
+    # Signals then creations: two runs each grouped by lead, which a stable sort merges in one pass.
+    instants = pl.concat(_candidate_instants(compiled, leads, history.activities, until)[::-1])
+    bounds = intent_upper_bounds(compiled.playbook.definition.intent, instants, history.activities)
+    candidates = instants.filter(score_with_intent(compiled, leads, instants, bounds)["is_mql"])
+    return _first_verified(compiled, leads, candidates, history.activities)
+
+
+def _candidate_instants(
+    compiled: CompiledPlaybook, leads: pl.DataFrame, activities: pl.DataFrame, until: datetime
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """lead_id and at of each lead's creation, and of its signals, before ``until``."""
+    codes = {kind: True for kind in compiled.playbook.definition.intent.signals}
+    bound = pl.lit(until, dtype=UTC_DATETIME)
+    created = leads.select(
+        pl.col("lead_id").cast(pl.Int64), pl.col("created_at").cast(UTC_DATETIME).alias(AT)
     )
-    instants = pl.concat(
-        [
-            created.with_columns(pl.col(AT).cast(UTC_DATETIME)),
-            signalled.with_columns(pl.col(AT).cast(UTC_DATETIME)),
-        ]
-    ).filter(pl.col(AT) < bound)
-    scored = score_at_instants(compiled, leads, instants, history.activities)
+    signalled = activities.filter(
+        pl.col("kind").replace_strict(codes, default=False, return_dtype=pl.Boolean)
+        & (pl.col("occurred_at") < bound)
+    ).select(pl.col("lead_id").cast(pl.Int64), pl.col("occurred_at").cast(UTC_DATETIME).alias(AT))
+    return created.filter(pl.col(AT) < bound), signalled
+
+
+def _first_passing(scored: pl.DataFrame) -> pl.DataFrame:
     return (
         scored.lazy()
         .filter(pl.col("is_mql"))
@@ -133,6 +159,53 @@ def simulate_mql_dates(compiled: CompiledPlaybook, history: History, *, until: d
         .sort("lead_id")
         .collect()
     )
+
+
+def _first_verified(
+    compiled: CompiledPlaybook, leads: pl.DataFrame, candidates: pl.DataFrame, activities: pl.DataFrame
+) -> pl.DataFrame:
+    """Score each lead's earliest remaining candidate exactly; a lead that passes is done, the others
+    move on to their next candidate."""
+    passed: list[pl.DataFrame] = []
+    remaining = candidates
+    while remaining.height:
+        earliest = remaining.group_by("lead_id").agg(pl.col(AT).min()).sort("lead_id")
+        ids = earliest["lead_id"].implode()
+        scored = score_at_instants(
+            compiled,
+            leads.filter(pl.col("lead_id").is_in(ids)),
+            earliest,
+            activities.filter(pl.col("lead_id").is_in(ids)),
+        )
+        passed.append(scored.filter(pl.col("is_mql")).select("lead_id", pl.col(AT).alias("mql_at")))
+        failed = scored.filter(~pl.col("is_mql")).select("lead_id", pl.col(AT).alias("checked_at"))
+        remaining = (
+            remaining.join(failed, on="lead_id").filter(pl.col(AT) > pl.col("checked_at")).drop("checked_at")
+        )
+    empty = pl.DataFrame(schema={"lead_id": pl.Int64, "mql_at": UTC_DATETIME})
+    return pl.concat([empty, *passed]).sort("lead_id")
+
+
+def rises_with_intent(criterion: Criterion) -> bool:
+    """Whether the rule can only go from failing to passing as intent rises, all else equal: intent
+    appears only as ``intent >= / > number`` (or ``number <= / < intent``), never under ``not``."""
+    return _monotone(criterion.root, is_negated=False)
+
+
+def _monotone(condition: Condition, *, is_negated: bool) -> bool:
+    if isinstance(condition, And | Or):
+        return all(_monotone(item, is_negated=is_negated) for item in condition.items)
+    if isinstance(condition, Not):
+        return _monotone(condition.inner, is_negated=not is_negated)
+    reads_intent = any(isinstance(o, Name) and o.name == INTENT for o in operands(condition))
+    if not reads_intent:
+        return True
+    if is_negated or not isinstance(condition, Comparison):
+        return False
+    rising_left = isinstance(condition.left, Name) and condition.op in {CompareOp.GE, CompareOp.GT}
+    rising_right = isinstance(condition.right, Name) and condition.op in {CompareOp.LE, CompareOp.LT}
+    other = condition.right if rising_left else condition.left
+    return (rising_left or rising_right) and isinstance(other, Literal)
 
 
 def backtest(

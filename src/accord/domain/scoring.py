@@ -180,6 +180,15 @@ def score_at_instants(
 
     Criteria that read ``now`` are checked per instant (now = at); the others once per lead. Returns
     lead_id, at, fit, intent, is_hand_raiser, disqualified_by and is_mql, in instants' order."""
+    intent = intent_at_instants(compiled.playbook.definition.intent, instants, activities)
+    return score_with_intent(compiled, leads, instants, intent)
+
+
+def score_with_intent(
+    compiled: CompiledPlaybook, leads: pl.DataFrame, instants: pl.DataFrame, intent: pl.DataFrame
+) -> pl.DataFrame:
+    """score_at_instants with intent given per instant (intent_millipoints, is_hand_raiser): the exact
+    intent, or an upper bound when a backtest only screens instants that cannot pass."""
     definition = compiled.playbook.definition
     fit_rules = [(rule.when, rule.points) for rule in definition.fit]
     fit_points = pl.sum_horizontal(
@@ -199,7 +208,6 @@ def score_at_instants(
         fit_points.clip(0, MAX_SCORE).cast(pl.Int64).alias("fit"),
         disqualified_by.alias("disqualified_by"),
     )
-    intent = intent_at_instants(definition.intent, instants, activities)
     # numpy divides exactly as Python does; polars may multiply by the reciprocal, one ulp apart.
     intent_points = intent["intent_millipoints"].to_numpy() / MILLIPOINTS_PER_POINT
     scored = scored.with_columns(

@@ -152,7 +152,9 @@ def _activities(signal_kinds: Sequence[str]) -> pl.DataFrame:
     sql = (
         f"SELECT {_column(Activity, 'lead')}, {kind}, "  # noqa: S608
         f"{_datetime_sql(_column(Activity, 'occurred_at'))} FROM {Activity._meta.db_table} "
-        f"WHERE {kind} IN ({placeholders})"
+        f"WHERE {kind} IN ({placeholders}) "
+        # The (lead, time) index returns them in the order the scorer needs, which spares it a sort.
+        f"ORDER BY {_column(Activity, 'lead')}, {_column(Activity, 'occurred_at')}"
     )
     frame = _fetch(sql, list(signal_kinds), schema)
     return frame.with_columns(pl.col("kind").cast(pl.Categorical), _typed(occurred_at))
