@@ -3,6 +3,7 @@ first have become an MQL, and how the leads a definition passes actually convert
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -123,15 +124,32 @@ def simulate_mql_dates(
     bound of intent (intent_upper_bounds); each lead's surviving instants are then scored exactly,
     earliest first, until one passes. Otherwise, or when ``is_exhaustive``, every instant is scored
     exactly (the reference the screened path is tested against)."""
-    leads = _with_source_group(history.leads, compiled)
-    if is_exhaustive or not rises_with_intent(compiled.playbook.mql_criterion):
-        instants = pl.concat(_candidate_instants(compiled, leads, history.activities, until))
-        return _first_passing(score_at_instants(compiled, leads, instants, history.activities))
-    # Signals then creations: two runs each grouped by lead, which a stable sort merges in one pass.
-    instants = pl.concat(_candidate_instants(compiled, leads, history.activities, until)[::-1])
-    bounds = intent_upper_bounds(compiled.playbook.definition.intent, instants, history.activities)
-    candidates = instants.filter(score_with_intent(compiled, leads, instants, bounds)["is_mql"])
-    return _first_verified(compiled, leads, candidates, history.activities)
+    return simulate_many([compiled], history, until=until, is_exhaustive=is_exhaustive)[0]
+
+
+def simulate_many(
+    playbooks: Sequence[CompiledPlaybook], history: History, *, until: datetime, is_exhaustive: bool = False
+) -> list[pl.DataFrame]:
+    """simulate_mql_dates for each playbook; playbooks with the same intent section share the
+    candidate instants and their intent bounds (a draft usually changes the rule, not the signals)."""
+    screens: dict[str, tuple[pl.DataFrame, pl.DataFrame]] = {}
+    results = []
+    for compiled in playbooks:
+        leads = _with_source_group(history.leads, compiled)
+        intent = compiled.playbook.definition.intent
+        if is_exhaustive or not rises_with_intent(compiled.playbook.mql_criterion):
+            instants = pl.concat(_candidate_instants(compiled, leads, history.activities, until))
+            results.append(_first_passing(score_at_instants(compiled, leads, instants, history.activities)))
+            continue
+        key = intent.model_dump_json()
+        if key not in screens:
+            # Signals then creations: two runs each grouped by lead, which a stable sort merges fast.
+            instants = pl.concat(_candidate_instants(compiled, leads, history.activities, until)[::-1])
+            screens[key] = (instants, intent_upper_bounds(intent, instants, history.activities))
+        instants, bounds = screens[key]
+        candidates = instants.filter(score_with_intent(compiled, leads, instants, bounds)["is_mql"])
+        results.append(_first_verified(compiled, leads, candidates, history.activities))
+    return results
 
 
 def _candidate_instants(
@@ -236,8 +254,9 @@ def backtest(
 def audit(a: CompiledPlaybook, b: CompiledPlaybook, history: History, period: Period) -> Audit:
     """The 2×2 agreement matrix: which leads each definition makes MQLs of the period, and how the
     leads of each cell actually converted. The population is every lead created before the end."""
-    passed_a = _period_mqls(simulate_mql_dates(a, history, until=period.end), period)["lead_id"].implode()
-    passed_b = _period_mqls(simulate_mql_dates(b, history, until=period.end), period)["lead_id"].implode()
+    dates_a, dates_b = simulate_many([a, b], history, until=period.end)
+    passed_a = _period_mqls(dates_a, period)["lead_id"].implode()
+    passed_b = _period_mqls(dates_b, period)["lead_id"].implode()
     population = history.leads.filter(pl.col("created_at") < pl.lit(period.end, dtype=UTC_DATETIME))
     cells = population.select(
         pl.col("lead_id").cast(pl.Int64),
