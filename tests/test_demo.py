@@ -74,6 +74,11 @@ def test_the_loaded_demo_is_consistent_and_under_the_active_starter_playbook() -
     version = PlaybookVersion.objects.get()
     assert (version.number, version.status) == (1, PlaybookStatus.ACTIVE)
     assert version.source_yaml == STARTER_PLAYBOOK_PATH.read_text(encoding="utf-8")
+    signed = {(s.side, s.signed_by.email, s.sha256) for s in version.signatures.all()}
+    assert signed == {
+        ("marketing", "marketing@northwind-demo.test", version.sha256),
+        ("sales", "sales.leader@northwind-demo.test", version.sha256),
+    }
     assert LifecycleTransition.objects.exclude(playbook_version=version).count() == 0
     last_stage = {}
     for lead_id, to_stage in LifecycleTransition.objects.order_by("lead_id", "occurred_at").values_list(

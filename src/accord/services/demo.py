@@ -24,8 +24,10 @@ from accord.models import (
     LifecycleTransition,
     Opportunity,
     OpportunityStageChange,
+    PlaybookSignature,
     PlaybookStatus,
     PlaybookVersion,
+    SigningSide,
     Team,
     User,
     WorkspaceSetting,
@@ -136,20 +138,30 @@ def progress_updater(progress: tqdm) -> Callable[[int], None]:  # type: ignore[t
 
 
 def create_starter_playbook(company: SyntheticCompany) -> PlaybookVersion:
-    """Version 1 of the starter playbook, active since the start of the generated year."""
+    """Version 1 of the starter playbook, signed by both owners (the demo's marketing and sales-leader
+    logins, as its `owners` say) and active since the start of the generated year."""
     source_yaml = STARTER_PLAYBOOK_PATH.read_text(encoding="utf-8")
+    sha256 = hashlib.sha256(source_yaml.encode("utf-8")).hexdigest()
     year_start = company.as_of - timedelta(days=365)
-    proposer = next(user for user in company.first_user_by_role if user.role == "marketing")
-    return PlaybookVersion.objects.create(
+    by_role = {user.role: user for user in company.first_user_by_role}
+    marketing, sales = by_role["marketing"], by_role["sales_leader"]
+    version = PlaybookVersion.objects.create(
         number=1,
         name=playbook_name(source_yaml),
         source_yaml=source_yaml,
-        sha256=hashlib.sha256(source_yaml.encode("utf-8")).hexdigest(),
+        sha256=sha256,
         status=PlaybookStatus.ACTIVE,
-        proposed_by_id=proposer.user_id,
+        proposed_by_id=marketing.user_id,
         proposed_at=year_start,
+        note="Starter playbook of the demo company",
         activated_at=year_start,
+        activated_by_id=sales.user_id,
     )
+    for side, owner in ((SigningSide.MARKETING, marketing), (SigningSide.SALES, sales)):
+        PlaybookSignature.objects.create(
+            version=version, side=side, signed_by_id=owner.user_id, signed_at=year_start, sha256=sha256
+        )
+    return version
 
 
 def playbook_name(source_yaml: str) -> str:
