@@ -106,3 +106,11 @@ def test_a_workspace_with_only_users_is_refused_too() -> None:
     with pytest.raises(InvalidInput, match="another --workspace"):
         ensure_demo_workspace(leads=300, seed=7, as_of=AS_OF, show_progress=False)
     assert Activity.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_demo_registers_its_custom_attributes_for_playbooks() -> None:
+    from accord.queries.catalog import get_workspace_catalog
+
+    ensure_demo_workspace(leads=200, seed=3, as_of=AS_OF, generated_at=AS_OF, show_progress=False)
+    assert "account.segment" in get_workspace_catalog().attributes

@@ -3,7 +3,6 @@ login per role and the starter playbook active; later runs reuse it."""
 
 from __future__ import annotations
 
-import hashlib
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,10 +15,13 @@ from django.db import models, transaction
 from tqdm import tqdm
 
 from accord.domain.columnar import Coded
+from accord.domain.playbook.validation import load_playbook
 from accord.errors import InvalidInput
 from accord.models import (
     Account,
     Activity,
+    CatalogEntry,
+    CatalogEntryKind,
     Lead,
     LifecycleTransition,
     Opportunity,
@@ -30,8 +32,10 @@ from accord.models import (
     SigningSide,
     Team,
     User,
+    ValueType,
     WorkspaceSetting,
 )
+from accord.queries.catalog import get_workspace_catalog
 from accord.services.bulk_load import bulk_load
 from accord.synthetic import SyntheticCompany, generate_company
 
@@ -140,16 +144,17 @@ def progress_updater(progress: tqdm) -> Callable[[int], None]:  # type: ignore[t
 def create_starter_playbook(company: SyntheticCompany) -> PlaybookVersion:
     """Version 1 of the starter playbook, signed by both owners (the demo's marketing and sales-leader
     logins, as its `owners` say) and active since the start of the generated year."""
+    register_demo_catalog()
     source_yaml = STARTER_PLAYBOOK_PATH.read_text(encoding="utf-8")
-    sha256 = hashlib.sha256(source_yaml.encode("utf-8")).hexdigest()
+    starter = load_playbook(source_yaml, get_workspace_catalog(), source_name=str(STARTER_PLAYBOOK_PATH))
     year_start = company.as_of - timedelta(days=365)
     by_role = {user.role: user for user in company.first_user_by_role}
     marketing, sales = by_role["marketing"], by_role["sales_leader"]
     version = PlaybookVersion.objects.create(
         number=1,
-        name=playbook_name(source_yaml),
+        name=starter.definition.name,
         source_yaml=source_yaml,
-        sha256=sha256,
+        sha256=starter.sha256,
         status=PlaybookStatus.ACTIVE,
         proposed_by_id=marketing.user_id,
         proposed_at=year_start,
@@ -159,16 +164,20 @@ def create_starter_playbook(company: SyntheticCompany) -> PlaybookVersion:
     )
     for side, owner in ((SigningSide.MARKETING, marketing), (SigningSide.SALES, sales)):
         PlaybookSignature.objects.create(
-            version=version, side=side, signed_by_id=owner.user_id, signed_at=year_start, sha256=sha256
+            version=version,
+            side=side,
+            signed_by_id=owner.user_id,
+            signed_at=year_start,
+            sha256=starter.sha256,
         )
     return version
 
 
-def playbook_name(source_yaml: str) -> str:
-    for line in source_yaml.splitlines():
-        if line.startswith("name:"):
-            return line.removeprefix("name:").strip()
-    raise InvalidInput(f"{STARTER_PLAYBOOK_PATH}: the starter playbook has no name")
+def register_demo_catalog() -> None:
+    """The custom attributes the generator writes, so playbooks may use them (account.segment)."""
+    CatalogEntry.objects.get_or_create(
+        kind=CatalogEntryKind.ACCOUNT_ATTRIBUTE, name="segment", defaults={"value_type": ValueType.TEXT}
+    )
 
 
 def set_demo_passwords(company: SyntheticCompany) -> list[DemoLogin]:
