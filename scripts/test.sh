@@ -29,15 +29,16 @@ if ! command -v chromium >/dev/null 2>&1; then
     fi
 fi
 
+# Settings create the workspace on import (mypy's Django plugin imports them too): use a throwaway one.
+ACCORD_HOME="$(mktemp -d)"
+export ACCORD_HOME
+trap 'rm -rf "$ACCORD_HOME"' EXIT
+
 echo "== lint: ruff, import layers, mypy --strict"
 ruff check src tests bench
 ruff format --check src tests bench
 lint-imports
-ACCORD_HOME="$(mktemp -d)" mypy
-
-ACCORD_HOME="$(mktemp -d)"
-export ACCORD_HOME
-trap 'rm -rf "$ACCORD_HOME"' EXIT
+mypy
 
 pg_url="${ACCORD_TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/accord_test}"
 pg_reachable() {
