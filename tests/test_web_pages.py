@@ -366,6 +366,12 @@ ADMIN_MODELS = [
     "playbooksignature",
     "catalogentry",
     "workspacesetting",
+    "importrun",
+    "recordchange",
+    "dataqualitywarning",
+    "pendingactivity",
+    "leadvisitor",
+    "spend",
 ]
 
 

@@ -2,9 +2,12 @@
 
 from django.db import models
 
+from accord.domain.account_matching import MatchRule
 from accord.domain.lifecycle import Stage
 
 STAGE_CHOICES = [(stage.value, stage.value) for stage in Stage]
+
+MATCH_CHOICES = [(rule.value, rule.value) for rule in MatchRule]
 
 
 class Lead(models.Model):
@@ -19,6 +22,9 @@ class Lead(models.Model):
     seniority = models.CharField(max_length=40, blank=True)
     source = models.CharField(max_length=60, blank=True, db_index=True)
     campaign = models.CharField(max_length=200, blank=True)
+    company_name = models.CharField(max_length=300, blank=True, help_text="company as the source wrote it")
+    # How an import found the account (docs/import-behaviour.md); blank for leads made another way.
+    matched_account_by = models.CharField(max_length=20, choices=MATCH_CHOICES, blank=True)
     owner = models.ForeignKey(
         "accord.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_leads"
     )

@@ -16,12 +16,18 @@ from accord.models import (
     Activity,
     ActivityKind,
     CatalogEntry,
+    DataQualityWarning,
+    ImportRun,
     Lead,
+    LeadVisitor,
     LifecycleTransition,
     Opportunity,
     OpportunityStageChange,
+    PendingActivity,
     PlaybookSignature,
     PlaybookVersion,
+    RecordChange,
+    Spend,
     Team,
     User,
     WorkspaceSetting,
@@ -277,3 +283,65 @@ class CatalogEntryAdmin(ReadOnlyAdmin):
 class WorkspaceSettingAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("key", "value")
     search_fields = ("key",)
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(ReadOnlyAdmin):
+    """Written by ``accord import``: one row per stream, with its counts."""
+
+    list_display = (
+        "started_at",
+        "kind",
+        "source_name",
+        "status",
+        "inserted",
+        "updated",
+        "unchanged",
+        "rejected",
+        "held",
+        "attached",
+        "warnings",
+    )
+    search_fields = ("source_name",)
+    list_filter = ("kind", "status")
+
+
+@admin.register(RecordChange)
+class RecordChangeAdmin(ReadOnlyAdmin):
+    list_display = ("changed_at", "entity", "external_id", "changes", "import_run")
+    search_fields = ("external_id",)
+    list_filter = ("entity",)
+    raw_id_fields = ("import_run",)
+    show_full_result_count = False
+
+
+@admin.register(DataQualityWarning)
+class DataQualityWarningAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "code", "entity", "external_id", "message")
+    search_fields = ("external_id", "message")
+    list_filter = ("code", "entity")
+    raw_id_fields = ("import_run",)
+
+
+@admin.register(PendingActivity)
+class PendingActivityAdmin(ReadOnlyAdmin):
+    """Activities waiting for their lead; an import attaches them when it arrives."""
+
+    list_display = ("received_at", "kind", "occurred_at", "lead_external_id", "lead_email", "visitor_id")
+    search_fields = ("external_id", "lead_external_id", "lead_email", "visitor_id")
+    raw_id_fields = ("import_run",)
+
+
+@admin.register(LeadVisitor)
+class LeadVisitorAdmin(ReadOnlyAdmin):
+    list_display = ("visitor_id", "lead", "identified_at")
+    list_select_related = ("lead",)
+    search_fields = ("visitor_id", "lead__email")
+    raw_id_fields = ("lead",)
+
+
+@admin.register(Spend)
+class SpendAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("month", "source", "campaign", "amount", "currency")
+    search_fields = ("source", "campaign")
+    list_filter = ("source", "currency")
