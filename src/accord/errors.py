@@ -55,3 +55,10 @@ class IllegalTransition(InvalidInput):
     """A lifecycle move the transition table does not allow."""
 
     code = "illegal_transition"
+
+
+class ImportInterrupted(AccordError):
+    """An import stopped part-way: the failing batch was rolled back, earlier batches were kept."""
+
+    code = "import_interrupted"
+    exit_code = 75  # EX_TEMPFAIL: re-running the same import completes it
