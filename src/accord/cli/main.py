@@ -31,6 +31,6 @@ def cli() -> None:
 
 
 def main() -> None:
-    from accord.cli import commands, playbook_commands  # noqa: F401  (register the commands)
+    from accord.cli import commands, import_commands, playbook_commands  # noqa: F401  (register the commands)
 
     cli(prog_name="accord")

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from django.db.models import Min
 
+from accord.domain.lifecycle import Stage
 from accord.importers.canonical import OpportunityOutcome, OpportunityRecord
 from accord.models import (
     Account,
@@ -27,6 +28,9 @@ from accord.services.import_batches import (
 )
 from accord.services.import_warnings import raise_warnings
 
+# A lead's first contact is its creation or its first qualifying stage, whichever is earlier; a deal's
+# own outcome (customer) is not contact.
+CONTACT_STAGES = (Stage.MQL.value, Stage.SAL.value, Stage.SQL.value)
 # The stage name a closed deal gets when the source names none.
 DEFAULT_STAGE = {
     OpportunityOutcome.OPEN: "open",
@@ -52,6 +56,7 @@ def apply_opportunities(records: list[OpportunityRecord], batch: Batch) -> None:
         ).values_list("external_id", "id", "account_id")
     }
     users = users_by_email(record.owner_email for record in records)
+    accounts.update(own_accounts(records, leads))
     upsert = Upsert(Opportunity, "opportunities", batch)
     stage_before: dict[str, str] = {key: opportunity.stage for key, opportunity in existing.items()}
     for record in records:
@@ -66,6 +71,31 @@ def apply_opportunities(records: list[OpportunityRecord], batch: Batch) -> None:
     append_stage_changes(existing, stage_before, upsert, batch)
     upsert.finish()
     warn_won_before_first_contact([existing[key] for key in upsert.outcome], batch)
+
+
+def own_account_key(record: OpportunityRecord) -> str:
+    return f"opportunity:{record.external_id}"
+
+
+def own_accounts(
+    records: list[OpportunityRecord], leads: Mapping[str, tuple[int, int | None]]
+) -> dict[str, int]:
+    """Every deal needs an account. One whose source names none (and whose lead has none, as in
+    Olist, where the seller is the customer) gets an account of its own, keyed by the deal's id."""
+    needed = {
+        own_account_key(record): record
+        for record in records
+        if not record.account_external_id and leads.get(record.source_lead_external_id, (0, None))[1] is None
+    }
+    if not needed:
+        return {}
+    known = dict(Account.objects.filter(external_id__in=needed).values_list("external_id", "id"))
+    Account.objects.bulk_create(
+        Account(external_id=key, name=record.name, created_at=record.created_at)
+        for key, record in needed.items()
+        if key not in known
+    )
+    return dict(Account.objects.filter(external_id__in=needed).values_list("external_id", "id"))
 
 
 def opportunity_values(
@@ -87,12 +117,13 @@ def opportunity_values(
             batch.reject(record.line, "source_lead_external_id", record.source_lead_external_id, reason)
             return None
         lead_id, lead_account_id = leads[record.source_lead_external_id]
-    account_id = accounts.get(record.account_external_id) if record.account_external_id else lead_account_id
-    if account_id is None:
-        field_name = "account_external_id"
-        reason = "no such account" if record.account_external_id else "no account, and its lead has none"
-        batch.reject(record.line, field_name, record.account_external_id, reason)
-        return None
+    if record.account_external_id:
+        account_id = accounts.get(record.account_external_id)
+        if account_id is None:
+            batch.reject(record.line, "account_external_id", record.account_external_id, "no such account")
+            return None
+    else:
+        account_id = lead_account_id or accounts[own_account_key(record)]
     if record.status is not OpportunityOutcome.OPEN and record.closed_at is None:
         batch.reject(record.line, "closed_at", "", f"a {record.status.value} deal needs its close date")
         return None
@@ -144,7 +175,7 @@ def append_stage_changes(
 
 
 def warn_won_before_first_contact(opportunities: list[Opportunity], batch: Batch) -> None:
-    """Flag a won deal closed before its source lead's first contact (created, or first stage date).
+    """Flag a won deal closed before its source lead's first contact (created, or first mql/sal/sql).
 
     The deal is kept as recorded and counted; metrics leave its negative duration out of medians
     (docs/import-behaviour.md)."""
@@ -154,7 +185,7 @@ def warn_won_before_first_contact(opportunities: list[Opportunity], batch: Batch
     lead_ids = {o.source_lead_id for o in won}
     first_contact = dict(Lead.objects.filter(pk__in=lead_ids).values_list("id", "created_at"))
     first_stage = (
-        LifecycleTransition.objects.filter(lead__in=lead_ids)
+        LifecycleTransition.objects.filter(lead__in=lead_ids, to_stage__in=CONTACT_STAGES)
         .values("lead_id")
         .annotate(first=Min("occurred_at"))
     )
