@@ -151,15 +151,19 @@ def _evaluate(expression: Expression, primary: dict[str, str], matches: dict[str
     if isinstance(expression, Constant):
         return expression.value
     if isinstance(expression, Template):
-        return "".join(
+        filled = "".join(
             part if isinstance(part, str) else _evaluate(part, primary, matches) for part in expression.parts
-        ).strip()
+        )
+        return _translate(filled.strip(), expression)
     if isinstance(expression, FirstOf):
         return next(
             (value for option in expression.options if (value := _evaluate(option, primary, matches))), ""
         )
     values = matches[expression.source] if expression.source else primary
-    raw = values.get(expression.column, "").strip()
+    return _translate(values.get(expression.column, "").strip(), expression)
+
+
+def _translate(raw: str, expression: ColumnValue | Template) -> str:
     if not raw:
         return expression.default
     if expression.value_map or expression.otherwise is not None:

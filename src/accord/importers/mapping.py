@@ -48,9 +48,13 @@ class Constant:
 
 @dataclass(frozen=True)
 class Template:
-    """Text with {Column} or {alias:column} placeholders, filled by plain substitution."""
+    """Text with {Column} or {alias:column} placeholders, filled by plain substitution, then
+    translated like a column (map, otherwise, default) so several columns can decide one value."""
 
     parts: tuple[str | ColumnValue, ...]
+    value_map: dict[str, str] = field(default_factory=dict)
+    otherwise: str | None = None
+    default: str = ""
 
 
 @dataclass(frozen=True)
@@ -280,7 +284,9 @@ class _Reader:
         if "constant" in table:
             return Constant(self.text(table["constant"], (*path, "constant")))
         if "template" in table:
-            return self.template(self.text(table["template"], (*path, "template")), (*path, "template"))
+            parts = self.template(self.text(table["template"], (*path, "template")), (*path, "template"))
+            value_map, otherwise, default = self.translation(table, path)
+            return Template(parts, value_map, otherwise, default)
         if "first_of" in table:
             options = table["first_of"]
             if not isinstance(options, list) or not options:
@@ -295,30 +301,39 @@ class _Reader:
         source = self.text(table.get("from", ""), (*path, "from"))
         if source and source not in self.join_aliases:
             self.problem((*path, "from"), f"no join named {source!r} under 'joins'")
-        raw_map = table.get("map", {})
-        value_map = {
-            self.text(key, (*path, "map")).lower(): self.text(item, (*path, "map", str(key)))
-            for key, item in self.table(
-                raw_map, (*path, "map"), tuple(raw_map) if isinstance(raw_map, dict) else ()
-            ).items()
-        }
-        otherwise = table.get("otherwise")
+        value_map, otherwise, default = self.translation(table, path)
         return ColumnValue(
             column=self.text(table["column"], (*path, "column")),
             source=source,
             value_map=value_map,
-            otherwise=None if otherwise is None else self.text(otherwise, (*path, "otherwise")),
-            default=self.text(table.get("default", ""), (*path, "default")),
+            otherwise=otherwise,
+            default=default,
             is_optional=table.get("optional", False) is True,
         )
 
-    def template(self, text: str, path: FieldPath) -> Template:
+    def translation(
+        self, table: dict[str, object], path: FieldPath
+    ) -> tuple[dict[str, str], str | None, str]:
+        raw_map = table.get("map", {})
+        keys = tuple(raw_map) if isinstance(raw_map, dict) else ()
+        value_map = {
+            self.text(key, (*path, "map")).lower(): self.text(item, (*path, "map", str(key)))
+            for key, item in self.table(raw_map, (*path, "map"), keys).items()
+        }
+        otherwise = table.get("otherwise")
+        return (
+            value_map,
+            None if otherwise is None else self.text(otherwise, (*path, "otherwise")),
+            self.text(table.get("default", ""), (*path, "default")),
+        )
+
+    def template(self, text: str, path: FieldPath) -> tuple[str | ColumnValue, ...]:
         parts: list[str | ColumnValue] = []
         try:
             parsed = list(string.Formatter().parse(text))
         except ValueError as exc:
             self.problem(path, f"not a valid template: {exc}")
-            return Template(())
+            return ()
         for literal, name, spec, _conversion in parsed:
             if literal:
                 parts.append(literal)
@@ -331,4 +346,4 @@ class _Reader:
                 parts.append(ColumnValue(f"{name}:{spec}" if spec else name))
             else:
                 self.problem(path, "an empty {} in a template; name a column inside the braces")
-        return Template(tuple(parts))
+        return tuple(parts)
