@@ -81,7 +81,7 @@ def read_source_file(path: Path) -> SourceFile:
     text = _decode_sample(path, sample, encoding, is_whole_file=len(sample) == size)
     if file_format == "jsonl":
         return SourceFile(path, "jsonl", encoding, "", (), size, _Progress())
-    delimiter = _delimiter(text)
+    delimiter = _delimiter(text, "\t" if path.suffix.lower() == ".tsv" else ",")
     header = _header(path, text, delimiter)
     return SourceFile(path, "csv", encoding, delimiter, header, size, _Progress())
 
@@ -105,19 +105,22 @@ def _decode_sample(path: Path, sample: bytes, encoding: str, *, is_whole_file: b
         raise ImportFileError(f"{path.name} is not valid {encoding} text: {exc.reason}") from exc
 
 
-def _delimiter(sample_text: str) -> str:
-    """The candidate that splits the header into the most fields; csv.Sniffer breaks ties."""
+def _delimiter(sample_text: str, default: str) -> str:
+    """The candidate that splits the header into the most fields; csv.Sniffer breaks a tie between
+    several, and a one-column header keeps the file type's default."""
     first_line = _first_record_text(sample_text)
     counts = {d: len(next(csv.reader([first_line], delimiter=d), [])) for d in DELIMITERS}
     best = max(counts.values())
     winners = [d for d, count in counts.items() if count == best]
     if len(winners) == 1:
         return winners[0]
+    if best <= 1:
+        return default
     try:
-        sniffed = csv.Sniffer().sniff(sample_text, delimiters=DELIMITERS).delimiter
+        sniffed = csv.Sniffer().sniff(sample_text, delimiters="".join(winners)).delimiter
     except csv.Error:
-        return ","
-    return sniffed if sniffed in winners else ","
+        return default
+    return sniffed if sniffed in winners else default
 
 
 def _first_record_text(sample_text: str) -> str:
