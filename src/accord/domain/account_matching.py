@@ -112,7 +112,7 @@ def email_domain(email: str) -> str:
 def normalise_company_name(name: str) -> str:
     """Lowercase, accents and punctuation removed, legal suffixes dropped: 'ACME, Inc.' → 'acme'."""
     plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
-    words = re.sub(r"[^a-z0-9]+", " ", plain).split()
+    words = re.sub(r"[^a-z0-9]+", " ", plain.replace(".", "")).split()
     while len(words) > 1 and words[-1] in LEGAL_SUFFIXES:
         words.pop()
     return " ".join(words)
