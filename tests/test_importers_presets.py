@@ -68,7 +68,11 @@ def test_hubspot_deals_status_from_the_stage_label() -> None:
         "51",
     )
     assert (lost.status, lost.loss_reason) == (OpportunityOutcome.LOST, "Chose competitor")
-    assert (still_open.status, still_open.amount, still_open.closed_at) == (OpportunityOutcome.OPEN, Decimal(0), None)
+    assert (still_open.status, still_open.amount, still_open.closed_at) == (
+        OpportunityOutcome.OPEN,
+        Decimal(0),
+        None,
+    )
 
 
 def test_salesforce_leads_us_dates_and_rows_kept_verbatim() -> None:

@@ -21,10 +21,12 @@ DIALECTS = [
     {"delimiter": ",", "quoting": csv.QUOTE_NONNUMERIC, "lineterminator": "\n"},
 ]
 AWKWARD = st.sampled_from(['"', "'", ",", ";", "\t", "|", "\n", "=", "+", "-", "@", " ", "é", "€", "\ufeff"])
-CELL = st.lists(st.one_of(AWKWARD, st.characters(codec="utf-8", exclude_characters="\r\x00")), max_size=12).map(
-    "".join
+CELL = st.lists(
+    st.one_of(AWKWARD, st.characters(codec="utf-8", exclude_characters="\r\x00")), max_size=12
+).map("".join)
+HEADER_NAME = (
+    st.text(alphabet="abcdefghijklmnopqrstuvwxyz_ ", min_size=1, max_size=10).map(str.strip).filter(bool)
 )
-HEADER_NAME = st.text(alphabet="abcdefghijklmnopqrstuvwxyz_ ", min_size=1, max_size=10).map(str.strip).filter(bool)
 
 
 @st.composite
