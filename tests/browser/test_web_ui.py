@@ -252,7 +252,7 @@ def test_staff_reach_the_admin_from_the_navigation_and_others_do_not(tab: Browse
     expect(page.locator("#site-name")).to_contain_text("Accord administration")
     page.get_by_role("link", name="Leads", exact=True).click()
     expect(page.locator("#result_list")).to_contain_text("Ada Lovelace")
-    page.get_by_role("link", name="Activities").click()
+    page.get_by_role("link", name="Activities", exact=True).click()
     expect(page.get_by_role("link", name=re.compile("Add activity"))).to_have_count(0)
     page.get_by_role("button", name="Log out").click()
 
