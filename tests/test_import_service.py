@@ -2,11 +2,12 @@
 history, matching, the holding area, warnings, rejects, dry runs and a failed batch."""
 
 import csv
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from django.db import DatabaseError
+from django.db import DatabaseError, OperationalError, connection
 
 from accord.errors import ImportInterrupted
 from accord.importers.canonical import (
@@ -26,6 +27,7 @@ from accord.models import (
     Activity,
     DataQualityWarning,
     ImportRun,
+    ImportStatus,
     Lead,
     LifecycleTransition,
     PendingActivity,
@@ -271,3 +273,94 @@ def test_users_and_spend_are_idempotent_by_their_keys() -> None:
     assert counts(load(RecordKind.SPEND, spend)) == {"inserted": 1}
     assert counts(load(RecordKind.SPEND, spend)) == {"unchanged": 1}
     assert Spend.objects.get().month.isoformat() == "2026-03-01"
+
+
+def test_a_user_whose_external_id_belongs_to_another_user_is_rejected_and_the_rest_lands() -> None:
+    load(RecordKind.USERS, UserRecord(line=2, email="ann@acme.test", role="ae", external_id="u1"))
+    report = load(
+        RecordKind.USERS,
+        UserRecord(line=2, email="bob@acme.test", role="ae", external_id="u1"),
+        UserRecord(line=3, email="cy@acme.test", role="sdr", external_id="u3"),
+        UserRecord(line=4, email="di@acme.test", role="sdr", external_id="u3"),
+        UserRecord(line=5, email="ann@acme.test", role="marketing", external_id="u1"),
+    )
+    assert counts(report) == {"inserted": 1, "updated": 1, "rejected": 2}
+    assert [(r.error.line, r.error.field, r.error.value, r.error.reason) for r in report.rejections] == [
+        (2, "external_id", "u1", "external id already belongs to user ann@acme.test"),
+        (4, "external_id", "u3", "external id already belongs to user cy@acme.test"),
+    ]
+    assert dict(User.objects.values_list("email", "external_id")) == {
+        "ann@acme.test": "u1",
+        "cy@acme.test": "u3",
+    }
+    assert User.objects.get(email="ann@acme.test").role == "marketing"
+
+
+def test_a_second_row_for_the_same_spend_month_is_rejected_not_silently_replacing_the_first() -> None:
+    def spend(line: int, day: str, amount: str, campaign: str = "") -> SpendRecord:
+        return SpendRecord(
+            line=line, source="paid_search", campaign=campaign, month=at(day), amount=Decimal(amount)
+        )
+
+    report = load(
+        RecordKind.SPEND,
+        spend(2, "2026-03-01", "100"),
+        spend(3, "2026-03-20", "250"),
+        spend(4, "2026-03-20", "70", campaign="brand"),
+        spend(5, "2026-04-02", "80"),
+        spend(6, "2026-04-30", "80"),
+        batch_rows=4,
+    )
+    assert counts(report) == {"inserted": 3, "rejected": 2}
+    assert [(r.error.line, r.error.field, r.error.value, r.error.reason) for r in report.rejections] == [
+        (3, "month", "2026-03", "line 2 already gives spend for this source, campaign and month"),
+        (6, "month", "2026-04", "line 5 already gives spend for this source, campaign and month"),
+    ]
+    stored = Spend.objects.order_by("month", "campaign").values_list("month", "campaign", "amount")
+    assert [(m.isoformat(), c, a) for m, c, a in stored] == [
+        ("2026-03-01", "", Decimal("100.00")),
+        ("2026-03-01", "brand", Decimal("70.00")),
+        ("2026-04-01", "", Decimal("80.00")),
+    ]
+    # A later import of a corrected file updates the month, as any re-import does.
+    assert counts(load(RecordKind.SPEND, spend(2, "2026-03-01", "250"))) == {"updated": 1}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_failing_at_the_database_leaves_earlier_batches_committed_and_a_rerun_completes() -> None:
+    """Real commits: the connection fails (as a dropped server would) on the second batch's history write,
+    after that batch's leads were inserted; the batch is rolled back as a whole."""
+    history_inserts: list[str] = []
+
+    def drop_second_batch_history(
+        execute: Callable[[str, object, bool, dict[str, object]], object],
+        sql: str,
+        params: object,
+        many: bool,
+        context: dict[str, object],
+    ) -> object:
+        if sql.startswith('INSERT INTO "accord_lifecycletransition"'):
+            history_inserts.append(sql)
+            if len(history_inserts) == 2:
+                raise OperationalError("server closed the connection unexpectedly")
+        return execute(sql, params, many, context)
+
+    rows = [lead(n, stages=StageDates(mql_at=at("2026-01-10"))) for n in range(1, 6)]
+    with (
+        connection.execute_wrapper(drop_second_batch_history),
+        pytest.raises(
+            ImportInterrupted, match="batch 2 .lines 4–5. failed and was rolled back: server closed"
+        ),
+    ):
+        load(RecordKind.LEADS, *rows, batch_rows=2)
+    assert not connection.in_atomic_block  # what follows is read outside any transaction: committed
+    assert sorted(Lead.objects.values_list("external_id", flat=True)) == ["l1", "l2"]
+    assert sorted(LifecycleTransition.objects.values_list("lead__external_id", flat=True)) == ["l1", "l2"]
+    failed = ImportRun.objects.get()
+    assert (failed.status, failed.inserted) == (ImportStatus.FAILED, 2)
+    assert counts(load(RecordKind.LEADS, *rows, batch_rows=2)) == {"unchanged": 2, "inserted": 3}
+    assert LifecycleTransition.objects.count() == 5
+    assert list(ImportRun.objects.order_by("id").values_list("status", flat=True)) == [
+        ImportStatus.FAILED,
+        ImportStatus.COMPLETED,
+    ]

@@ -51,12 +51,23 @@ def apply_accounts(records: list[AccountRecord], batch: Batch) -> None:
 def apply_users(records: list[UserRecord], batch: Batch) -> None:
     emails = {record.email.strip().lower() for record in records}
     existing = {user.email: user for user in User.objects.filter(email__in=emails)}
+    # External ids are unique among users; a clash is this row's problem, not the batch's.
+    holders = dict(
+        User.objects.filter(
+            external_id__in={record.external_id for record in records if record.external_id}
+        ).values_list("external_id", "email")
+    )
     teams = ensure_teams({record.team.strip() for record in records if record.team.strip()})
     upsert = Upsert(User, "users", batch)
     for record in records:
         email = record.email.strip().lower()
         if record.role not in Role.values:
             batch.reject(record.line, "role", record.role, f"expected one of {', '.join(Role.values)}")
+            continue
+        holder = holders.setdefault(record.external_id, email) if record.external_id else email
+        if holder != email:
+            reason = f"external id already belongs to user {holder}"
+            batch.reject(record.line, "external_id", record.external_id, reason)
             continue
         first_name, _, last_name = record.full_name.strip().partition(" ")
         is_admin = record.role == Role.ADMIN
@@ -94,19 +105,31 @@ def spend_key(source: str, campaign: str, month: date) -> str:
     return f"{source}/{campaign}/{month:%Y-%m}"
 
 
-def apply_spend(records: list[SpendRecord], batch: Batch) -> None:
-    months = {record.month.date().replace(day=1) for record in records}
-    sources = {record.source for record in records}
-    existing = {
-        spend_key(row.source, row.campaign, row.month): row
-        for row in Spend.objects.filter(month__in=months, source__in=sources)
-    }
-    upsert = Upsert(Spend, "spend", batch)
-    for record in records:
-        month = record.month.date().replace(day=1)
-        key = spend_key(record.source, record.campaign, month)
-        values: dict[str, object] = {"amount": money(record.amount), "currency": record.currency.upper()}
-        created = {"source": record.source, "campaign": record.campaign, "month": month}
-        existing[key] = upsert.apply(key, existing.get(key), values, created=created)
-    upsert.save()
-    upsert.finish()
+class SpendImport:
+    """Applies spend batches. A file has one row per (source, campaign, month): a repeat is rejected,
+    naming the first row's line, rather than silently replacing it within the same import."""
+
+    def __init__(self) -> None:
+        self.lines_by_key: dict[str, int] = {}
+
+    def apply(self, records: list[SpendRecord], batch: Batch) -> None:
+        months = {record.month.date().replace(day=1) for record in records}
+        sources = {record.source for record in records}
+        existing = {
+            spend_key(row.source, row.campaign, row.month): row
+            for row in Spend.objects.filter(month__in=months, source__in=sources)
+        }
+        upsert = Upsert(Spend, "spend", batch)
+        for record in records:
+            month = record.month.date().replace(day=1)
+            key = spend_key(record.source, record.campaign, month)
+            first_line = self.lines_by_key.setdefault(key, record.line)
+            if first_line != record.line:
+                reason = f"line {first_line} already gives spend for this source, campaign and month"
+                batch.reject(record.line, "month", f"{month:%Y-%m}", reason)
+                continue
+            values: dict[str, object] = {"amount": money(record.amount), "currency": record.currency.upper()}
+            created = {"source": record.source, "campaign": record.campaign, "month": month}
+            existing[key] = upsert.apply(key, existing.get(key), values, created=created)
+        upsert.save()
+        upsert.finish()

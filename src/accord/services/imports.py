@@ -20,7 +20,7 @@ from accord.domain.safe_csv import safe_csv_cell
 from accord.errors import ImportInterrupted
 from accord.importers.canonical import CanonicalRecord, RecordKind, RowError
 from accord.models import ImportRun, ImportStatus
-from accord.services.import_accounts import apply_accounts, apply_spend, apply_users
+from accord.services.import_accounts import SpendImport, apply_accounts, apply_users
 from accord.services.import_activities import apply_activities
 from accord.services.import_batches import Batch, BatchCounts
 from accord.services.import_leads import LeadImport
@@ -74,7 +74,7 @@ def appliers() -> dict[RecordKind, Applier]:
         RecordKind.LEADS: LeadImport().apply,
         RecordKind.ACTIVITIES: apply_activities,
         RecordKind.OPPORTUNITIES: apply_opportunities,
-        RecordKind.SPEND: apply_spend,
+        RecordKind.SPEND: SpendImport().apply,
     }
 
 
