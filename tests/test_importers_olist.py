@@ -21,10 +21,10 @@ DEALS = OLIST / "olist_closed_deals_dataset.csv"
 MAPPING = REPO / "examples" / "olist" / "mapping.yaml"
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
-pytestmark = pytest.mark.skipif(not MQLS.exists(), reason="the Olist data is not beside the repo (../shared)")
-
 
 def raw(path: Path) -> list[dict[str, str]]:
+    if not path.exists():
+        pytest.fail(f"the Olist data must be beside the repository, in {OLIST} (see its README.md)")
     with path.open(newline="", encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
 
