@@ -17,6 +17,7 @@ from accord.domain.backtest import (
     audit,
     backtest,
     rises_with_intent,
+    simulate_many,
     simulate_mql_dates,
 )
 from accord.domain.criteria import parse_criterion
@@ -133,6 +134,7 @@ RULES = [
     "hand_raiser or 30 <= intent or lead.seniority = 'vp'",
     "fit >= 50 and not (intent < 25)",  # not monotone as written: scored at every instant
     "intent = 40 or lead.created_at < now - 60 days",
+    "fit >= 50 and intent >= 30 and lead.created_at < now - 10 days",  # rises, but reads now
 ]
 signal = st.tuples(
     st.sampled_from(["demo_request", "webinar_attended", "page_view", "call"]),
@@ -160,7 +162,20 @@ def test_screened_first_instants_equal_scoring_every_instant(
     screened = simulate_mql_dates(compiled, data, until=until)
     exhaustive = simulate_mql_dates(compiled, data, until=until, is_exhaustive=True)
     assert screened.rows() == exhaustive.rows()
+    # Screened together with a playbook of the same intent section (shared instants and bounds),
+    # one that reads now and one that does not: each as when scored alone at every instant.
+    others = [playbook(RULES[0], name="shared"), playbook(RULES[-1], name="timed")]
+    together = simulate_many([compiled, *others], data, until=until)
+    alone = [simulate_mql_dates(c, data, until=until, is_exhaustive=True) for c in (compiled, *others)]
+    assert [dates.rows() for dates in together] == [dates.rows() for dates in alone]
 
 
 def test_which_rules_rise_with_intent() -> None:
-    assert [rises_with_intent(parse_criterion(rule)) for rule in RULES] == [True, True, True, False, False]
+    assert [rises_with_intent(parse_criterion(rule)) for rule in RULES] == [
+        True,
+        True,
+        True,
+        False,
+        False,
+        True,
+    ]

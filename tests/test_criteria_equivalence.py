@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from accord.domain.criteria import compile_columns, compile_row, parse_criterion
+from accord.domain.criteria import compile_columns, compile_row, parse_criterion, with_normalised_text
 from accord.domain.criteria.nodes import (
     Anchor,
     And,
@@ -192,6 +192,9 @@ def test_row_and_column_evaluators_agree(
     by_row = [compile_row(criterion)(row, now) for row in rows]
     by_column = compile_columns(criterion)(frame, now).to_list()
     assert by_row == by_column, text
+    # Text columns normalised once per frame (as bulk scoring does), then read as they are.
+    prepared, normalised = with_normalised_text(frame, criterion.references())
+    assert compile_columns(criterion)(prepared, now, normalised=normalised).to_list() == by_row, text
 
 
 @settings(

@@ -198,14 +198,15 @@ instant = st.integers(0, 120 * 86_400_000_000).map(lambda us: NOW - timedelta(mi
         min_size=1,
         max_size=20,
     ),
-    limits=st.sampled_from([(2**62, 8_000_000), (1, 3)]),
+    limits=st.sampled_from([(2**62, 8_000_000, 1 << 20), (1, 3, 1 << 20), (2**62, 3, 2)]),
 )
 def test_each_instant_scores_as_the_live_path_at_that_moment(
     leads: list[tuple[dict[str, object], datetime, list[ActivityFact], list[datetime]]],
-    limits: tuple[int, int],
+    limits: tuple[int, int, int],
 ) -> None:
     """Several instants per lead, a fit rule and the MQL rule reading now: each instant equals
-    score_lead at that instant. Tiny key and block limits force many lead chunks and pair blocks."""
+    score_lead at that instant. Tiny key and block limits force many lead blocks (of one lead id, or
+    of two instants, so cut back to a lead's start or stretched over a lead with more) and pair blocks."""
     plain = [(values, acts) for values, _, acts, _ in leads]
     frame = leads_frame(plain).with_columns(
         pl.Series("lead.created_at", [created for _, created, _, _ in leads], dtype=pl.Datetime("us", "UTC"))
@@ -217,6 +218,7 @@ def test_each_instant_scores_as_the_live_path_at_that_moment(
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(intent_module, "KEY_LIMIT", limits[0])
         patch.setattr(intent_module, "PAIRS_PER_BLOCK", limits[1])
+        patch.setattr(intent_module, "INSTANTS_PER_BLOCK", limits[2])
         bulk = score_at_instants(TIMED, frame, instants, activities_frame(plain))
     live = [
         score_lead(TIMED, {**leads[lead_id][0], "lead.created_at": leads[lead_id][1]}, leads[lead_id][2], at)

@@ -7,13 +7,23 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+import numpy as np
 import polars as pl
 
 from accord.domain.criteria import Criterion
 from accord.domain.criteria.nodes import And, Comparison, Condition, Literal, Name, Not, Or, operands
 from accord.domain.criteria.values import CompareOp
-from accord.domain.intent import intent_upper_bounds
-from accord.domain.scoring import AT, CompiledPlaybook, score_at_instants, score_with_intent
+from accord.domain.intent import MAX_MILLIPOINTS, intent_upper_bounds
+from accord.domain.scoring import (
+    AT,
+    TIMELESS,
+    CompiledPlaybook,
+    fit_and_disqualifier,
+    reads_now,
+    score_at_instants,
+    score_with_intent,
+    with_mql,
+)
 from accord.errors import InvalidInput
 
 UTC_DATETIME = pl.Datetime("us", "UTC")
@@ -131,25 +141,108 @@ def simulate_many(
     playbooks: Sequence[CompiledPlaybook], history: History, *, until: datetime, is_exhaustive: bool = False
 ) -> list[pl.DataFrame]:
     """simulate_mql_dates for each playbook; playbooks with the same intent section share the
-    candidate instants and their intent bounds (a draft usually changes the rule, not the signals)."""
-    screens: dict[str, tuple[pl.DataFrame, pl.DataFrame]] = {}
+    candidate instants and their intent bounds (a draft usually changes the rule, not the signals).
+
+    When no criterion of a screened playbook reads now, its fit and disqualifier are scored once per
+    lead, and a lead whose rule fails even at the most intent there is (100 points, with or without
+    a hand-raiser) is dropped before any of its instants is looked at: a rule that rises with intent
+    fails for it at every instant."""
+    screened = [
+        (compiled, _with_source_group(history.leads, compiled))
+        for compiled in playbooks
+        if not is_exhaustive and rises_with_intent(compiled.playbook.mql_criterion)
+    ]
+    per_lead = {
+        id(compiled): _per_lead(compiled, leads) for compiled, leads in screened if not reads_now(compiled)
+    }
+    screens = _screens(screened, per_lead, history, until)
     results = []
     for compiled in playbooks:
         leads = _with_source_group(history.leads, compiled)
-        intent = compiled.playbook.definition.intent
         if is_exhaustive or not rises_with_intent(compiled.playbook.mql_criterion):
             instants = pl.concat(_candidate_instants(compiled, leads, history.activities, until))
             results.append(_first_passing(score_at_instants(compiled, leads, instants, history.activities)))
             continue
-        key = intent.model_dump_json()
-        if key not in screens:
-            # Signals then creations: two runs each grouped by lead, which a stable sort merges fast.
-            instants = pl.concat(_candidate_instants(compiled, leads, history.activities, until)[::-1])
-            screens[key] = (instants, intent_upper_bounds(intent, instants, history.activities))
-        instants, bounds = screens[key]
-        candidates = instants.filter(score_with_intent(compiled, leads, instants, bounds)["is_mql"])
+        instants, bounds = screens[_intent_key(compiled)]
+        lead_scores = per_lead.get(id(compiled))
+        if lead_scores is None:
+            scored = score_with_intent(compiled, leads, instants, bounds)
+        else:
+            scored = with_mql(compiled, leads, _at_instants(lead_scores, instants), bounds)
+        candidates = instants.filter(scored["is_mql"])
         results.append(_first_verified(compiled, leads, candidates, history.activities))
     return results
+
+
+def _intent_key(compiled: CompiledPlaybook) -> str:
+    return compiled.playbook.definition.intent.model_dump_json()
+
+
+def _per_lead(compiled: CompiledPlaybook, leads: pl.DataFrame) -> pl.DataFrame:
+    """lead_id (sorted), fit, disqualified_by and can_pass of every lead, for a playbook whose criteria
+    do not read now (so the moment given is immaterial)."""
+    ordered = leads.sort("lead_id")
+    moment = pl.lit(TIMELESS, dtype=UTC_DATETIME).alias(AT)
+    scores = fit_and_disqualifier(compiled, ordered, ordered.select(pl.col("lead_id").cast(pl.Int64), moment))
+    can_pass = [
+        with_mql(
+            compiled,
+            ordered,
+            scores,
+            pl.DataFrame(
+                {
+                    "intent_millipoints": pl.repeat(
+                        MAX_MILLIPOINTS, scores.height, dtype=pl.Int64, eager=True
+                    ),
+                    "is_hand_raiser": pl.repeat(is_hand_raiser, scores.height, dtype=pl.Boolean, eager=True),
+                }
+            ),
+        )["is_mql"]
+        for is_hand_raiser in (True, False)
+    ]
+    return scores.drop(AT).with_columns((can_pass[0] | can_pass[1]).alias("can_pass"))
+
+
+def _screens(
+    screened: Sequence[tuple[CompiledPlaybook, pl.DataFrame]],
+    per_lead: dict[int, pl.DataFrame],
+    history: History,
+    until: datetime,
+) -> dict[str, tuple[pl.DataFrame, pl.DataFrame]]:
+    """Per intent section: the candidate instants, grouped by lead, of the leads any of its playbooks
+    can pass, and their intent bounds."""
+    screens: dict[str, tuple[pl.DataFrame, pl.DataFrame]] = {}
+    keys = {_intent_key(compiled) for compiled, _ in screened}
+    for key in keys:
+        group = [(compiled, leads) for compiled, leads in screened if _intent_key(compiled) == key]
+        compiled, leads = group[0]
+        activities = history.activities
+        if all(id(member) in per_lead for member, _ in group):
+            passing = pl.concat(
+                [per_lead[id(member)].filter(pl.col("can_pass"))["lead_id"] for member, _ in group]
+            ).unique()
+            leads = leads.filter(pl.col("lead_id").is_in(passing.implode()))
+            activities = activities.filter(pl.col("lead_id").is_in(passing.implode()))
+        instants = pl.concat(_candidate_instants(compiled, leads, activities, until)).sort(
+            "lead_id", maintain_order=True
+        )
+        screens[key] = (
+            instants,
+            intent_upper_bounds(compiled.playbook.definition.intent, instants, activities),
+        )
+    return screens
+
+
+def _at_instants(per_lead: pl.DataFrame, instants: pl.DataFrame) -> pl.DataFrame:
+    """Each instant (grouped by lead) with its lead's fit and disqualified_by, gathered by position."""
+    lead_id = instants["lead_id"].to_numpy()
+    is_new = np.ones(len(lead_id), dtype=np.bool_)
+    is_new[1:] = lead_id[1:] != lead_id[:-1]
+    starts = np.flatnonzero(is_new)
+    run_lengths = np.diff(np.append(starts, len(lead_id)))
+    positions = np.repeat(np.searchsorted(per_lead["lead_id"].to_numpy(), lead_id[starts]), run_lengths)
+    gathered = per_lead.select("fit", "disqualified_by")[positions]
+    return instants.select("lead_id", AT).hstack(gathered)
 
 
 def _candidate_instants(

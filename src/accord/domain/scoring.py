@@ -15,7 +15,13 @@ from enum import StrEnum
 import numpy as np
 import polars as pl
 
-from accord.domain.criteria import ColumnPredicate, RowPredicate, compile_columns, compile_row
+from accord.domain.criteria import (
+    ColumnPredicate,
+    RowPredicate,
+    compile_columns,
+    compile_row,
+    with_normalised_text,
+)
 from accord.domain.intent import (
     MAX_SCORE,
     MILLIPOINTS_PER_POINT,
@@ -189,6 +195,24 @@ def score_with_intent(
 ) -> pl.DataFrame:
     """score_at_instants with intent given per instant (intent_millipoints, is_hand_raiser): the exact
     intent, or an upper bound when a backtest only screens instants that cannot pass."""
+    return with_mql(compiled, leads, fit_and_disqualifier(compiled, leads, instants), intent)
+
+
+def reads_now(compiled: CompiledPlaybook) -> bool:
+    """Whether any fit rule, disqualifier or the MQL rule reads now: when none does, a lead's fit,
+    disqualifier and MQL rule (given intent) come out the same at every instant."""
+    criteria = (
+        *compiled.playbook.fit_criteria,
+        *compiled.playbook.disqualify_criteria,
+        compiled.playbook.mql_criterion,
+    )
+    return any(criterion.reads_now for criterion in criteria)
+
+
+def fit_and_disqualifier(
+    compiled: CompiledPlaybook, leads: pl.DataFrame, instants: pl.DataFrame
+) -> pl.DataFrame:
+    """lead_id, at, fit and disqualified_by (the first disqualifier that holds) of each instant."""
     definition = compiled.playbook.definition
     fit_rules = [(rule.when, rule.points) for rule in definition.fit]
     fit_points = pl.sum_horizontal(
@@ -202,12 +226,18 @@ def score_with_intent(
     # The reason of the first disqualifier that holds, as the live path takes the first one.
     for rule, passes in reversed(disqualifiers):
         disqualified_by = pl.when(passes).then(pl.lit(rule.reason)).otherwise(disqualified_by)
-    scored = _with_checks(compiled, leads, instants).select(
+    return _with_checks(compiled, leads, instants).select(
         pl.col("lead_id"),
         pl.col(AT),
         fit_points.clip(0, MAX_SCORE).cast(pl.Int64).alias("fit"),
         disqualified_by.alias("disqualified_by"),
     )
+
+
+def with_mql(
+    compiled: CompiledPlaybook, leads: pl.DataFrame, scored: pl.DataFrame, intent: pl.DataFrame
+) -> pl.DataFrame:
+    """fit_and_disqualifier's instants with intent (in points), is_hand_raiser and is_mql."""
     # numpy divides exactly as Python does; polars may multiply by the reciprocal, one ulp apart.
     intent_points = intent["intent_millipoints"].to_numpy() / MILLIPOINTS_PER_POINT
     scored = scored.with_columns(
@@ -231,20 +261,32 @@ def _with_checks(compiled: CompiledPlaybook, leads: pl.DataFrame, instants: pl.D
     ]
     timeless = [(name, p) for name, p in named if not p.criterion.reads_now]
     timed = [(name, p) for name, p in named if p.criterion.reads_now]
-    per_lead = leads.select(
-        pl.col("lead_id"), *(p.expression(leads.schema, TIMELESS).alias(name) for name, p in timeless)
+    # Text columns are lower-cased once per frame, not once per criterion that reads them.
+    prepared, normalised = with_normalised_text(leads, _references(timeless))
+    per_lead = prepared.select(
+        pl.col("lead_id"),
+        *(p.expression(prepared.schema, TIMELESS, normalised=normalised).alias(name) for name, p in timeless),
     )
     frame = _joined(instants, per_lead)
     if timed:
-        references = sorted(set().union(*(p.criterion.references() for _, p in timed)))
-        frame = _joined(frame, leads.select("lead_id", *references))
-        frame = frame.with_columns(p.expression(frame.schema, pl.col(AT)).alias(name) for name, p in timed)
+        references = sorted(_references(timed))
+        attributes, normalised = with_normalised_text(leads.select("lead_id", *references), references)
+        frame = _joined(frame, attributes)
+        frame = frame.with_columns(
+            p.expression(frame.schema, pl.col(AT), normalised=normalised).alias(name) for name, p in timed
+        )
     return frame
+
+
+def _references(named: list[tuple[str, ColumnPredicate]]) -> set[str]:
+    return set().union(*(p.criterion.references() for _, p in named))
 
 
 def _joined(instants: pl.DataFrame, per_lead: pl.DataFrame) -> pl.DataFrame:
     if per_lead.width == 1:
         return instants
+    if instants["lead_id"].equals(per_lead["lead_id"]):  # one instant per lead, in the leads' order
+        return instants.hstack(per_lead.drop("lead_id"))
     return instants.join(per_lead, on="lead_id", how="left", maintain_order="left")
 
 

@@ -1,7 +1,7 @@
 """The criteria language of the playbook: parse a criterion once, type-check it against the known
 attributes, then evaluate it for one lead (compile_row) or a million (compile_columns) alike."""
 
-from accord.domain.criteria.columns import ColumnPredicate, compile_columns
+from accord.domain.criteria.columns import ColumnPredicate, compile_columns, with_normalised_text
 from accord.domain.criteria.errors import CriterionSyntaxError, CriterionTypeError, CriterionValueError
 from accord.domain.criteria.nodes import Criterion
 from accord.domain.criteria.parsing import parse_criterion
@@ -21,4 +21,5 @@ __all__ = [
     "compile_row",
     "parse_criterion",
     "suggest_name",
+    "with_normalised_text",
 ]

@@ -4,7 +4,7 @@ by the criterion's names. Mirrors row.py rule for rule; a property test holds th
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import reduce
@@ -37,6 +37,7 @@ from accord.domain.criteria.values import BLANK_CHARACTERS, CompareOp, Kind, as_
 Now = datetime | pl.Expr
 
 RESULT_COLUMN = "__criterion__"
+NORMALISED_COLUMN = "__normalised__"
 NON_BLANK = f"[^{BLANK_CHARACTERS}]"
 UNKNOWN = pl.lit(None, dtype=pl.Boolean)
 LITERAL_DTYPES: dict[Kind, pl.DataType] = {
@@ -73,25 +74,55 @@ class ColumnPredicate:
 
     criterion: Criterion
 
-    def __call__(self, frame: pl.DataFrame, now: Now) -> pl.Series:
-        expr = self.expression(frame.schema, now).alias(RESULT_COLUMN)
+    def __call__(
+        self, frame: pl.DataFrame, now: Now, *, normalised: frozenset[str] = frozenset()
+    ) -> pl.Series:
+        expr = self.expression(frame.schema, now, normalised=normalised).alias(RESULT_COLUMN)
         # with_columns, not select: a criterion on literals alone must still give one value per row.
         return frame.lazy().with_columns(expr).select(RESULT_COLUMN).collect().to_series()
 
-    def expression(self, schema: Mapping[str, pl.DataType], now: Now) -> pl.Expr:
-        """The criterion as one expression, to evaluate many criteria in one pass over a frame."""
+    def expression(
+        self, schema: Mapping[str, pl.DataType], now: Now, *, normalised: frozenset[str] = frozenset()
+    ) -> pl.Expr:
+        """The criterion as one expression, to evaluate many criteria in one pass over a frame.
+        ``normalised`` names text columns the frame already holds as with_normalised_text left them."""
         moment = as_utc(now, "now") if isinstance(now, datetime) else now.dt.convert_time_zone("UTC")
-        return _Columns(schema, moment).condition(self.criterion.root).fill_null(False)
+        return _Columns(schema, moment, normalised).condition(self.criterion.root).fill_null(False)
 
 
 def compile_columns(criterion: Criterion) -> ColumnPredicate:
     return ColumnPredicate(criterion)
 
 
+def with_normalised_text(frame: pl.DataFrame, names: Iterable[str]) -> tuple[pl.DataFrame, frozenset[str]]:
+    """``frame`` with its text columns among ``names`` normalised once, as ``column`` normalises them
+    for each criterion (lower-cased, blank as missing), and the names it normalised: many criteria on
+    one column then share the work. A categorical column is normalised per distinct value, then mapped."""
+    text = sorted(name for name in set(names) if name in frame.schema and _is_text(frame.schema[name]))
+    replacements = []
+    for name in text:
+        normalised = column(name, frame.schema[name]).expr
+        if isinstance(frame.schema[name], pl.String):
+            replacements.append(normalised.alias(name))
+            continue
+        distinct = frame.select(pl.col(name).unique()).with_columns(normalised.alias(NORMALISED_COLUMN))
+        replacements.append(
+            pl.col(name)
+            .replace_strict(distinct[name], distinct[NORMALISED_COLUMN], default=None, return_dtype=pl.String)
+            .alias(name)
+        )
+    return frame.with_columns(replacements), frozenset(text)
+
+
+def _is_text(dtype: pl.DataType) -> bool:
+    return isinstance(dtype, pl.String | pl.Categorical | pl.Enum)
+
+
 @dataclass(frozen=True)
 class _Columns:
     schema: Mapping[str, pl.DataType]
     now: Now
+    normalised: frozenset[str] = frozenset()
 
     def condition(self, condition: Condition) -> pl.Expr:
         if isinstance(condition, And):
@@ -123,6 +154,8 @@ class _Columns:
         if isinstance(operand, Name):
             if operand.name not in self.schema:
                 raise CriterionValueError(f"no value was given for '{operand.name}'")
+            if operand.name in self.normalised:
+                return Typed(pl.col(operand.name), Kind.TEXT)
             return column(operand.name, self.schema[operand.name])
         if isinstance(operand, Literal):
             return literal(operand.kind, operand.value)
@@ -137,7 +170,7 @@ def column(name: str, dtype: pl.DataType) -> Typed:
     expr = pl.col(name)
     if dtype.is_numeric():
         return Typed(expr.cast(pl.Float64).fill_nan(None), Kind.NUMBER)
-    if isinstance(dtype, pl.String | pl.Categorical | pl.Enum):
+    if _is_text(dtype):
         text = expr.cast(pl.String)
         return Typed(pl.when(text.str.contains(NON_BLANK)).then(text.str.to_lowercase()), Kind.TEXT)
     if isinstance(dtype, pl.Boolean):
