@@ -1,6 +1,9 @@
 """The one error tree of Accord. Every error has a stable code; the CLI maps it to an exit code and
 the web/API edges map it to one JSON shape. Lower-level errors are translated with ``raise … from``."""
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 
 class AccordError(Exception):
     """Base of every error Accord reports to a user on purpose."""
@@ -62,3 +65,29 @@ class ImportInterrupted(AccordError):
 
     code = "import_interrupted"
     exit_code = 75  # EX_TEMPFAIL: re-running the same import completes it
+
+
+@dataclass(frozen=True)
+class RecordProblem:
+    """One bad field of one record in a request: the record's position, the field, what was given, why."""
+
+    position: int
+    field: str
+    value: str
+    reason: str
+
+
+class RecordsRejected(InvalidInput):
+    """A set of records was refused as a whole because some of them are bad; nothing was stored."""
+
+    code = "records_rejected"
+
+    def __init__(self, message: str, problems: Sequence[RecordProblem]) -> None:
+        super().__init__(message)
+        self.problems = tuple(problems)
+
+
+class PayloadTooLarge(InvalidInput):
+    """A request body or batch larger than the configured limit."""
+
+    code = "payload_too_large"

@@ -31,6 +31,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Listed so that the API docs page is served from its bundled files, not a CDN.
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -90,6 +92,10 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# The ingestion API refuses bodies above this (413) before reading them: 2 MiB holds a full batch of
+# typical records (a few hundred bytes each) many times over; Django reads up to 2.5 MB by default.
+ACCORD_API_MAX_BODY_BYTES = 2 * 1024 * 1024
 
 LOGGING = {
     "version": 1,

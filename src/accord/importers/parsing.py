@@ -42,6 +42,7 @@ from accord.importers.values import (
     parse_datetime,
     parse_decimal,
     parse_int,
+    storable_text,
 )
 
 Typed = str | datetime | Decimal | int
@@ -121,6 +122,7 @@ def _convert(column: Column, text: str, context: _Context) -> Typed | None:
         if column.is_required:
             raise ValueError("required value is missing")
         return None
+    storable_text(text)
     kind = column.type
     if kind is ColumnType.DATETIME:
         return parse_datetime(text, context.formats)
@@ -183,6 +185,7 @@ def _attributes(
             continue
         declared = context.formats.attribute_types.get(name, AttributeType.TEXT)
         try:
+            storable_text(text)
             attributes[name] = parse_attribute(text, declared, context.formats)
         except ValueError as exc:
             errors.append(RowError(row.line, column, text, str(exc)))

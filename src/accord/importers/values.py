@@ -48,6 +48,17 @@ class ParseFormats:
 DEFAULT_FORMATS = ParseFormats()
 
 
+def storable_text(text: str) -> str:
+    """The text unchanged, or ValueError when no database could store it as written."""
+    if "\x00" in text:
+        raise ValueError("contains a NUL character (U+0000), which cannot be stored")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError("contains an unpaired surrogate; expected valid Unicode text") from exc
+    return text
+
+
 def parse_datetime(text: str, formats: ParseFormats) -> datetime:
     """An aware UTC date-time. A date alone is midnight; a time without a zone is in formats.timezone."""
     try:

@@ -2,6 +2,7 @@
 
 from accord.models.accounts import Account
 from accord.models.activities import Activity, ActivityKind
+from accord.models.api_keys import ApiKey
 from accord.models.catalog import CatalogEntry, CatalogEntryKind, ValueType
 from accord.models.data_quality import DataQualityWarning, WarningCode
 from accord.models.holding import PendingActivity
@@ -19,6 +20,7 @@ __all__ = [
     "Account",
     "Activity",
     "ActivityKind",
+    "ApiKey",
     "CatalogEntry",
     "CatalogEntryKind",
     "DataQualityWarning",

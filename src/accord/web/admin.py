@@ -5,16 +5,18 @@ playbooks with their signatures and the data catalog are read-only here: service
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 
 from accord.models import (
     Account,
     Activity,
     ActivityKind,
+    ApiKey,
     CatalogEntry,
     DataQualityWarning,
     ImportRun,
@@ -32,6 +34,7 @@ from accord.models import (
     User,
     WorkspaceSetting,
 )
+from accord.services.api_keys import can_manage_api_keys, create_api_key, revoke_api_key
 
 admin.site.site_header = "Accord administration"
 admin.site.site_title = "Accord admin"
@@ -345,3 +348,62 @@ class SpendAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("month", "source", "campaign", "amount", "currency")
     search_fields = ("source", "campaign")
     list_filter = ("source", "currency")
+
+
+class ApiKeyCreationForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = ApiKey
+        fields = ("name",)
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Keys of the ingestion API, for admins only. Made here (the token is shown once, in a message)
+    and revoked with the list's action; never edited or deleted, so who made and used a key stays known."""
+
+    list_display = ("name", "prefix", "created_by", "created_at", "last_used_at", "revoked_at")
+    list_select_related = ("created_by",)
+    search_fields = ("name", "prefix")
+    list_filter = (("revoked_at", admin.EmptyFieldListFilter),)
+    readonly_fields = ("name", "prefix", "created_by", "created_at", "last_used_at", "revoked_at")
+    actions = ("revoke",)
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        if obj is None:
+            kwargs["form"] = ApiKeyCreationForm
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        return () if obj is None else self.readonly_fields
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        return ("name",) if obj is None else self.readonly_fields
+
+    def save_model(self, request: HttpRequest, obj: ApiKey, form: Any, change: bool) -> None:
+        key, token = create_api_key(name=obj.name, created_by=request.user, now=timezone.now())  # type: ignore[arg-type]
+        obj.pk, obj.prefix, obj.created_at = key.pk, key.prefix, key.created_at
+        obj.secret_sha256, obj.created_by = key.secret_sha256, key.created_by
+        messages.warning(
+            request, f"API key “{key.name}” created. Copy its token now; it is not shown again: {token}"
+        )
+
+    @admin.action(description="Revoke the selected API keys")
+    def revoke(self, request: HttpRequest, queryset: QuerySet[ApiKey]) -> None:
+        now = timezone.now()
+        revoked = sum(revoke_api_key(key, revoked_by=request.user, now=now) for key in queryset)  # type: ignore[arg-type]
+        messages.success(request, f"{revoked} API key(s) revoked; requests with them are now refused.")
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return can_manage_api_keys(request.user)  # type: ignore[arg-type]
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return can_manage_api_keys(request.user)  # type: ignore[arg-type]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return can_manage_api_keys(request.user)  # type: ignore[arg-type]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -1,4 +1,5 @@
-"""URL map of the web UI: login and logout, the lead pages, the playbook pages, and the Django admin."""
+"""URL map of the web UI: login and logout, the lead pages, the playbook pages, the Django admin, and the
+ingestion API under /api/."""
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
@@ -7,6 +8,7 @@ from django.views.generic import RedirectView
 
 # Imported for its effect: registering every model with the admin site.
 from accord.web import admin as _admin_registrations  # noqa: F401
+from accord.web.api.app import api
 from accord.web.forms import LoginForm
 from accord.web.views import leads, playbooks
 
@@ -26,4 +28,5 @@ urlpatterns = [
     path("playbook/<int:number>/sign/", playbooks.sign_version, name="playbook_sign"),
     path("playbook/<int:number>/activate/", playbooks.activate_version, name="playbook_activate"),
     path("admin/", admin.site.urls),
+    path("api/", api.urls),
 ]

@@ -1,0 +1,71 @@
+"""Creating, revoking and checking the keys of the HTTP ingestion API. A token is shown once, when it
+is made; only its SHA-256 digest is stored, so the database alone never lets anyone call the API."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime
+
+from django.db import transaction
+
+from accord.errors import InvalidInput, PermissionDenied
+from accord.models import ApiKey, Role, User
+
+TOKEN_PREFIX = "acc_"
+# 32 random bytes (256 bits) make the token unguessable, which is why a fast hash is safe to store.
+TOKEN_BYTES = 32
+# Characters of the token kept in clear to tell keys apart: "acc_" and 8 random characters (48 bits).
+SHOWN_PREFIX_CHARS = 12
+NAME_MAX_CHARS = 100
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def can_manage_api_keys(user: User) -> bool:
+    """API keys write data into the workspace: only admins (RevOps) may make or revoke them."""
+    return user.is_active and user.is_staff and (user.is_superuser or user.role == Role.ADMIN)
+
+
+def create_api_key(*, name: str, created_by: User, now: datetime) -> tuple[ApiKey, str]:
+    """A new key and its token; the token is returned once and never stored."""
+    if not can_manage_api_keys(created_by):
+        raise PermissionDenied(f"{created_by.email} is not an admin; only admins manage API keys")
+    name = name.strip()
+    if not name or len(name) > NAME_MAX_CHARS:
+        raise InvalidInput(f"name: expected 1 to {NAME_MAX_CHARS} characters (got {len(name)})")
+    token = TOKEN_PREFIX + secrets.token_urlsafe(TOKEN_BYTES)
+    with transaction.atomic():
+        key = ApiKey.objects.create(
+            name=name,
+            prefix=token[:SHOWN_PREFIX_CHARS],
+            secret_sha256=token_digest(token),
+            created_by=created_by,
+            created_at=now,
+        )
+    return key, token
+
+
+def revoke_api_key(key: ApiKey, *, revoked_by: User, now: datetime) -> bool:
+    """Revoke the key from ``now`` on; False when it was revoked already (the first date is kept)."""
+    if not can_manage_api_keys(revoked_by):
+        raise PermissionDenied(f"{revoked_by.email} is not an admin; only admins manage API keys")
+    with transaction.atomic():
+        changed = ApiKey.objects.filter(pk=key.pk, revoked_at__isnull=True).update(revoked_at=now)
+    if changed:
+        key.revoked_at = now
+    return bool(changed)
+
+
+def authenticate_api_key(token: str, *, now: datetime) -> ApiKey | None:
+    """The live key ``token`` belongs to, its last use set to ``now``; None for unknown or revoked keys."""
+    if not token.startswith(TOKEN_PREFIX):
+        return None
+    key = ApiKey.objects.filter(secret_sha256=token_digest(token), revoked_at__isnull=True).first()
+    if key is None:
+        return None
+    ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+    key.last_used_at = now
+    return key

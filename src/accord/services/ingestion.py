@@ -1,0 +1,141 @@
+"""Records that arrive one request at a time (the HTTP API): the same appliers as a file import, but all
+or nothing. A request is one transaction; if any record is refused, nothing of it is stored."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import TypeVar
+
+from django.db import transaction
+from django.db.models import Q
+
+from accord.errors import RecordProblem, RecordsRejected
+from accord.importers.canonical import ActivityRecord, LeadRecord, RecordKind
+from accord.models import Activity, ImportRun, ImportStatus, Lead, PendingActivity, RecordChange
+from accord.services.import_activities import apply_activities
+from accord.services.import_batches import Batch, BatchCounts
+from accord.services.import_leads import LeadImport, normal_email
+
+R = TypeVar("R", LeadRecord, ActivityRecord)
+
+
+class Outcome(StrEnum):
+    INSERTED = "inserted"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    HELD = "held"
+
+
+@dataclass(frozen=True)
+class RecordOutcome:
+    """What happened to the record at ``position`` (its ``line``): the stored row's id, or None when held."""
+
+    position: int
+    external_id: str
+    outcome: Outcome
+    id: int | None
+
+
+@dataclass(frozen=True)
+class IngestionResult:
+    outcomes: list[RecordOutcome]
+    counts: BatchCounts
+
+    @property
+    def has_new_records(self) -> bool:
+        return any(o.outcome in (Outcome.INSERTED, Outcome.HELD) for o in self.outcomes)
+
+
+def ingest_leads(records: Sequence[LeadRecord], *, source_name: str, now: datetime) -> IngestionResult:
+    """Insert or update leads by external id (or e-mail), as a file import would, in one transaction.
+
+    Held activities naming these leads are attached. Raises RecordsRejected, storing nothing, when any
+    record is refused."""
+    ids = {record.external_id for record in records}
+    emails = {email for record in records if (email := normal_email(record.email))}
+    known_before = set(
+        Lead.objects.filter(Q(external_id__in=ids) | Q(email__in=emails)).values_list("id", flat=True)
+    )
+
+    def outcomes(run: ImportRun) -> list[RecordOutcome]:
+        stored = Lead.objects.filter(Q(external_id__in=ids) | Q(email__in=emails)).values_list(
+            "id", "external_id", "email"
+        )
+        by_id = {external_id: pk for pk, external_id, _ in stored}
+        by_email = {email: (pk, external_id) for pk, external_id, email in stored if email}
+        changed = set(RecordChange.objects.filter(import_run=run).values_list("external_id", flat=True))
+        result = []
+        for record in records:
+            email = normal_email(record.email)
+            pk, key = (
+                by_email[email] if email in by_email else (by_id[record.external_id], record.external_id)
+            )
+            if pk not in known_before:
+                outcome = Outcome.INSERTED
+            else:
+                outcome = Outcome.UPDATED if key in changed else Outcome.UNCHANGED
+            result.append(RecordOutcome(record.line, record.external_id, outcome, pk))
+        return result
+
+    return _ingest(RecordKind.LEADS, records, LeadImport().apply, outcomes, source_name, now)
+
+
+def ingest_activities(
+    records: Sequence[ActivityRecord], *, source_name: str, now: datetime
+) -> IngestionResult:
+    """Append activities; one whose lead is not known yet is held until the lead arrives. A repeat of
+    the same activity is unchanged; a different one under a known id refuses the request."""
+    ids = {record.external_id for record in records}
+    logged_before = set(Activity.objects.filter(external_id__in=ids).values_list("external_id", flat=True))
+
+    def outcomes(run: ImportRun) -> list[RecordOutcome]:
+        logged = dict(Activity.objects.filter(external_id__in=ids).values_list("external_id", "id"))
+        held_now = set(
+            PendingActivity.objects.filter(external_id__in=ids, import_run=run).values_list(
+                "external_id", flat=True
+            )
+        )
+        result = []
+        for record in records:
+            key = record.external_id
+            if key in held_now:
+                outcome = Outcome.HELD
+            elif key in logged and key not in logged_before:
+                outcome = Outcome.INSERTED
+            else:
+                outcome = Outcome.UNCHANGED
+            result.append(RecordOutcome(record.line, key, outcome, logged.get(key)))
+        return result
+
+    return _ingest(RecordKind.ACTIVITIES, records, apply_activities, outcomes, source_name, now)
+
+
+def _ingest(
+    kind: RecordKind,
+    records: Sequence[R],
+    apply: Callable[[list[R], Batch], None],
+    outcomes: Callable[[ImportRun], list[RecordOutcome]],
+    source_name: str,
+    now: datetime,
+) -> IngestionResult:
+    with transaction.atomic():
+        run = ImportRun.objects.create(
+            kind=kind.value, source_name=source_name, started_at=now, finished_at=now
+        )
+        batch = Batch(run, now)
+        apply(list(records), batch)
+        if batch.rejections:
+            # Raising out of the atomic block rolls back every row this request wrote, the run included.
+            problems = [RecordProblem(e.line, e.field, e.value, e.reason) for e in batch.rejections]
+            raise RecordsRejected(
+                f"{len(problems)} of {len(records)} {kind} refused; nothing was stored", problems
+            )
+        counts = batch.counts
+        for name in counts.__dataclass_fields__:
+            setattr(run, name, getattr(counts, name))
+        run.status = ImportStatus.COMPLETED
+        run.save()
+        return IngestionResult(outcomes(run), counts)

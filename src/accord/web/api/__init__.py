@@ -1,0 +1,1 @@
+"""The HTTP ingestion API (django-ninja)."""
