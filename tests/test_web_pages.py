@@ -372,6 +372,7 @@ ADMIN_MODELS = [
     "pendingactivity",
     "leadvisitor",
     "spend",
+    "apikey",
 ]
 
 

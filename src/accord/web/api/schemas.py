@@ -17,8 +17,13 @@ from accord.models import Activity, Lead, LeadVisitor, LifecycleTransition, Pend
 # Records per batch request: a form backlog or an hourly sync fits, and one transaction stays short.
 MAX_BATCH_RECORDS = 500
 ATTRIBUTE_NAME_CHARS = 100
-FORMATS = {ColumnType.DATETIME: "date-time", ColumnType.EMAIL: "email"}
-LOWER_SNAKE_PATTERN = r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$"
+# What each kind of column takes, told in words: a JSON Schema "format" or "pattern" would promise less
+# than is accepted (blank means not given; dates may omit the time; values are trimmed first).
+EXPECTED = {
+    ColumnType.DATETIME: "ISO 8601 date-time, e.g. 2026-03-31T14:05:00Z (UTC if no zone), or a date",
+    ColumnType.EMAIL: "an e-mail address",
+    ColumnType.SNAKE: "a lower_snake name",
+}
 
 
 def stored_chars(model: type[models.Model], name: str) -> int:
@@ -31,16 +36,12 @@ def canonical(kind: RecordKind, name: str, *stored_limits: int) -> Any:
     """A text field described by its canonical column."""
     column = columns_of(kind)[name]
     max_chars = min((column.max_chars, *stored_limits))
-    extra: dict[str, JsonValue] = {}
-    if column.type in FORMATS:
-        extra["format"] = FORMATS[column.type]
-    if column.type is ColumnType.SNAKE:
-        extra["pattern"] = LOWER_SNAKE_PATTERN
+    description = column.meaning
+    if column.type in EXPECTED:
+        description = f"{description}; {EXPECTED[column.type]}"
     if column.is_required:
-        return Field(
-            ..., min_length=1, max_length=max_chars, description=column.meaning, json_schema_extra=extra
-        )
-    return Field("", max_length=max_chars, description=column.meaning, json_schema_extra=extra)
+        return Field(..., min_length=1, max_length=max_chars, description=description)
+    return Field("", max_length=max_chars, description=f"{description}; blank or absent: not given")
 
 
 def lead_field(name: str, *stored_limits: int) -> Any:
