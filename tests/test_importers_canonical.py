@@ -119,7 +119,7 @@ def test_a_ten_megabyte_field_is_a_row_error_and_the_next_rows_still_read(tmp_pa
     assert (error.line, error.field, error.reason) == (
         2,
         "first_name",
-        f"field longer than 255 characters ({len(huge)})",
+        f"field longer than 150 characters ({len(huge)})",
     )
     assert [r.first_name for r in results if isinstance(r, LeadRecord)] == ["Bob"]
 
