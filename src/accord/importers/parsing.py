@@ -1,5 +1,6 @@
 """Canonical rows of text → typed canonical records, or one RowError per bad field. A bad row never
-stops the stream; the second row with an id already seen in the file is rejected, naming the first."""
+stops the stream; the second row with an id already seen in the file is rejected, naming the first
+(accord.importers.seen_keys: how, in memory that stays small for a file of millions of rows)."""
 
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ from accord.importers.columns import (
     columns_of,
 )
 from accord.importers.reading import SourceRow
+from accord.importers.seen_keys import SeenKeys
 from accord.importers.values import (
     DEFAULT_FORMATS,
     AttributeType,
@@ -51,6 +53,10 @@ LOWER_SNAKE = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
 CURRENCY_CODE = re.compile(r"[A-Z]{3}")
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 STAGE_NAMES = frozenset(column.name for column in STAGE_COLUMNS)
+# Column types with few distinct values in practice, whose checked values are remembered, at most
+# CHECKED_VALUES of them per stream.
+FEW_VALUED_TYPES = frozenset({ColumnType.SNAKE, ColumnType.CHOICE, ColumnType.CURRENCY})
+CHECKED_VALUES = 4096
 # (date column, reason column) pairs where either one without the other is an error.
 PAIRED_STAGE_FIELDS = (("rejected_at", "rejection_reason"), ("closed_lost_at", "closed_lost_reason"))
 
@@ -65,6 +71,17 @@ class _Context:
     kind: RecordKind
     formats: ParseFormats
     now: datetime
+    known: dict[str, Column]  # the kind's columns by name, looked up once per stream, not per row
+    dated: tuple[str, ...]  # the columns that hold a date-time, checked against now
+    # (column, text) → value for columns with few distinct values (activity kinds, statuses,
+    # currencies), so that each distinct value is checked once per stream, not once per row.
+    checked: dict[tuple[str, str], str]
+
+
+def _context(kind: RecordKind, formats: ParseFormats, now: datetime) -> _Context:
+    known = columns_of(kind)
+    dated = tuple(c.name for c in known.values() if c.type in (ColumnType.DATETIME, ColumnType.MONTH))
+    return _Context(kind, formats, now, known, dated, {})
 
 
 def parse_records(
@@ -78,36 +95,49 @@ def parse_records(
     """Each row becomes one record or its errors; RowErrors already in ``rows`` pass through.
 
     ``now`` (aware) bounds every date: nothing imported may have happened in the future."""
-    context = _Context(kind, formats, now)
-    first_line_of: dict[str, int] = {}
+    context = _context(kind, formats, now)
+    seen = SeenKeys(_identity)
     for row in rows:
         if isinstance(row, RowError):
-            yield row
-            continue
-        try:
-            record = _record(context, row)
-        except _RowProblems as problems:
-            yield from problems.errors
-            continue
-        key_field, key = _identity(record)
-        first = first_line_of.setdefault(key, row.line)
-        if first != row.line:
-            yield RowError(row.line, key_field, key, f"duplicate {key_field}: first seen on line {first}")
-            continue
-        yield record
+            is_full = seen.add_error(row)
+        else:
+            try:
+                is_full = seen.add(_record(context, row), row.line)
+            except _RowProblems as problems:
+                is_full = any([seen.add_error(error) for error in problems.errors])
+        if is_full:
+            yield from seen.flush()
+    yield from seen.flush()
 
 
 def _record(context: _Context, row: SourceRow) -> CanonicalRecord:
-    known = columns_of(context.kind)
+    known = context.known
+    values = row.values
     fields: dict[str, Typed | None] = {}
     errors: list[RowError] = []
-    for column in known.values():
-        text = row.values.get(column.name, "").strip()
+    # One check of the whole row instead of one per field: nearly every row is storable as a whole,
+    # and only a row that is not needs each field checked to say which one.
+    is_storable = _is_storable("".join(values.values()))
+    for name, column in known.items():
+        text = values.get(name, "").strip()
+        if not text and not column.is_required:
+            fields[name] = None
+            continue
+        if column.type is ColumnType.TEXT and is_storable and len(text) <= column.max_chars:
+            fields[name] = text  # plain text that fits: nothing to convert
+            continue
+        is_repeating = column.type in FEW_VALUED_TYPES and is_storable
+        if is_repeating and (name, text) in context.checked:
+            fields[name] = context.checked[name, text]
+            continue
         try:
-            fields[column.name] = _convert(column, text, context)
+            fields[name] = value = _convert(column, text, context, is_storable=is_storable)
         except ValueError as exc:
-            errors.append(RowError(row.line, column.name, text, str(exc)))
-    attributes = _attributes(context, row, known, errors)
+            errors.append(RowError(row.line, name, text, str(exc)))
+            continue
+        if is_repeating and isinstance(value, str) and len(context.checked) < CHECKED_VALUES:
+            context.checked[name, text] = value
+    attributes = _attributes(context, row, known, errors, is_storable=is_storable)
     if not errors:
         errors.extend(_cross_checks(context, row.line, fields))
     if errors:
@@ -115,14 +145,27 @@ def _record(context: _Context, row: SourceRow) -> CanonicalRecord:
     return _build(context.kind, row.line, fields, attributes)
 
 
-def _convert(column: Column, text: str, context: _Context) -> Typed | None:
+def _is_storable(text: str) -> bool:
+    if "\x00" in text:
+        return False
+    if text.isascii():
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _convert(column: Column, text: str, context: _Context, *, is_storable: bool = False) -> Typed | None:
     if len(text) > column.max_chars:
         raise ValueError(f"field longer than {column.max_chars} characters ({len(text)})")
     if not text:
         if column.is_required:
             raise ValueError("required value is missing")
         return None
-    storable_text(text)
+    if not is_storable:
+        storable_text(text)
     kind = column.type
     if kind is ColumnType.DATETIME:
         return parse_datetime(text, context.formats)
@@ -165,7 +208,7 @@ def _month(text: str, formats: ParseFormats) -> datetime:
 
 
 def _attributes(
-    context: _Context, row: SourceRow, known: dict[str, Column], errors: list[RowError]
+    context: _Context, row: SourceRow, known: dict[str, Column], errors: list[RowError], *, is_storable: bool
 ) -> dict[str, AttributeValue]:
     attributes: dict[str, AttributeValue] = {}
     for column, raw in row.values.items():
@@ -185,7 +228,8 @@ def _attributes(
             continue
         declared = context.formats.attribute_types.get(name, AttributeType.TEXT)
         try:
-            storable_text(text)
+            if not is_storable:
+                storable_text(text)
             attributes[name] = parse_attribute(text, declared, context.formats)
         except ValueError as exc:
             errors.append(RowError(row.line, column, text, str(exc)))
@@ -193,19 +237,21 @@ def _attributes(
 
 
 def _cross_checks(context: _Context, line: int, fields: dict[str, Typed | None]) -> Iterator[RowError]:
-    for name, value in fields.items():
+    for name in context.dated:
+        value = fields[name]
+        if not isinstance(value, datetime) or value <= context.now:
+            continue
         if name == "closed_at" and fields.get("status") in (None, "open"):
             continue  # an open deal's close date is the expected one, often ahead
-        if isinstance(value, datetime) and value > context.now:
-            yield RowError(line, name, value.isoformat(), f"in the future (now is {context.now.isoformat()})")
+        yield RowError(line, name, value.isoformat(), f"in the future (now is {context.now.isoformat()})")
     if context.kind is RecordKind.LEADS:
         for date_field, reason_field in PAIRED_STAGE_FIELDS:
             if (fields[date_field] is None) != (fields[reason_field] is None):
                 missing = reason_field if fields[reason_field] is None else date_field
                 present = date_field if missing == reason_field else reason_field
                 yield RowError(line, missing, "", f"required when {present} is given")
-    if context.kind is RecordKind.ACTIVITIES and not any(
-        fields[name] for name in ("lead_external_id", "lead_email", "visitor_id")
+    if context.kind is RecordKind.ACTIVITIES and not (
+        fields["lead_external_id"] or fields["lead_email"] or fields["visitor_id"]
     ):
         yield RowError(
             line, "lead_external_id", "", "one of lead_external_id, lead_email, visitor_id is needed"
