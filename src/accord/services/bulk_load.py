@@ -39,6 +39,7 @@ INTEGER_TYPES = frozenset(
         "PositiveSmallIntegerField",
     }
 )
+EMPTY_JSON_OBJECT = "{}"
 TEXT_TYPES = frozenset({"CharField", "TextField", "EmailField", "SlugField", "URLField"})
 Values = list[object]
 
@@ -254,6 +255,57 @@ def copy_rows(model: type[models.Model], fields: list[models.Field], columns: li
     with connection.cursor() as cursor:
         with cursor.cursor.copy(f"COPY {quote(model._meta.db_table)} ({names}) FROM STDIN") as copy:
             copy.write(body)
+
+
+def append_rows(model: type[models.Model], field_names: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+    """Insert ``rows`` (Python values in ``field_names`` order, as a model instance would hold them)
+    into ``model``'s table without building model instances: executemany on SQLite, COPY on
+    PostgreSQL. For append-only rows whose ids nobody needs back; values are stored the way Django
+    stores them (datetimes in UTC, JSON as Django's encoder writes it)."""
+    if not rows:
+        return
+    fields = [model._meta.get_field(name) for name in field_names]
+    columns: list[Sequence[object]] = list(zip(*rows, strict=True))
+    is_postgres = connection.vendor == "postgresql"
+    for index, field in enumerate(fields):
+        convert = stored_value_converter(cast("models.Field", field), for_postgres=is_postgres)  # type: ignore[type-arg]
+        if convert is not None:
+            columns[index] = [None if value is None else convert(value) for value in columns[index]]
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(cast("models.Field", field).column) for field in fields)  # type: ignore[type-arg]
+    table = quote(model._meta.db_table)
+    with connection.cursor() as cursor:
+        if is_postgres:
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in zip(*columns, strict=True):
+                    copy.write_row(row)
+            return
+        placeholders = ", ".join(["%s"] * len(fields))
+        # Identifiers come from model._meta and are quoted; values are bound parameters.
+        sql = f"INSERT INTO {table} ({names}) VALUES ({placeholders})"  # noqa: S608
+        cursor.executemany(sql, cast("Sequence[Sequence[Any]]", zip(*columns, strict=True)))
+
+
+def stored_value_converter(
+    field: models.Field,  # type: ignore[type-arg]
+    *,
+    for_postgres: bool,
+) -> Callable[[Any], object] | None:
+    """How one non-NULL value of ``field`` is turned into what the driver is given; None: as it is."""
+    kind = field_kind(field)
+    if kind == "json":
+        encoder = getattr(field, "encoder", None)
+        return lambda value: EMPTY_JSON_OBJECT if value == {} else json.dumps(value, cls=encoder)
+    if kind == "datetime" and not for_postgres:
+        if connection.timezone != UTC:  # a DATABASES TIME_ZONE: let Django convert
+            return connection.ops.adapt_datetimefield_value
+        # Django's own form on SQLite: naive UTC, str() of the datetime (see adapt_datetimefield_value).
+        return lambda value: str(
+            (value if value.tzinfo is UTC else value.astimezone(UTC)).replace(tzinfo=None)
+        )
+    if kind == "boolean" and not for_postgres:
+        return int
+    return None
 
 
 def reset_sequence(model: type[models.Model]) -> None:

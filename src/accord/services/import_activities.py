@@ -9,11 +9,13 @@ from accord.domain.playbook.catalog import BUILTIN_ACTIVITY_KINDS
 from accord.importers.canonical import ActivityRecord
 from accord.models import Activity, CatalogEntryKind, Lead, LeadVisitor, PendingActivity
 from accord.models.activities import SALES_TOUCH_KINDS
+from accord.services.bulk_load import append_rows
 from accord.services.import_batches import (
     Batch,
     UnknownReference,
     record_catalog_entries,
     resolve_user,
+    stored_keys,
     users_by_email,
 )
 from accord.services.import_holding import attach
@@ -21,17 +23,39 @@ from accord.services.import_leads import link_visitors
 
 COMPARED = ("kind", "occurred_at", "detail", "actor_id", "attributes")
 HELD_COMPARED = ("kind", "occurred_at", "detail", "attributes")
+NEW_COLUMNS = (
+    "external_id",
+    "lead",
+    "kind",
+    "is_sales_touch",
+    "occurred_at",
+    "actor",
+    "detail",
+    "attributes",
+)
 
 
 def apply_activities(records: list[ActivityRecord], batch: Batch) -> None:
     external_ids = {record.external_id for record in records}
-    stored = {
-        activity.external_id: activity for activity in Activity.objects.filter(external_id__in=external_ids)
-    }
-    held = {row.external_id: row for row in PendingActivity.objects.filter(external_id__in=external_ids)}
+    # Which ids are known is asked first, in one plain query each; the records are read only for those.
+    known = stored_keys(Activity, "external_id", external_ids)
+    stored: dict[str, Activity] = (
+        {activity.external_id: activity for activity in Activity.objects.filter(external_id__in=known)}
+        if known
+        else {}
+    )
+    known_held = stored_keys(PendingActivity, "external_id", external_ids)
+    held = (
+        {row.external_id: row for row in PendingActivity.objects.filter(external_id__in=known_held)}
+        if known_held
+        else {}
+    )
     leads = find_leads(records)
     users = users_by_email(record.actor_email for record in records)
-    new: list[Activity] = []
+    # New activities as rows of NEW_COLUMNS, not model instances: they are only appended, and building
+    # a model per row cost more than the insert itself (bench/RESULTS.md, "Import").
+    new: list[tuple[object, ...]] = []
+    new_in_batch: dict[str, tuple[ActivityRecord, Lead, int | None]] = {}
     new_held: list[PendingActivity] = []
     identified: dict[str, Lead] = {}
     for record in records:
@@ -43,34 +67,37 @@ def apply_activities(records: list[ActivityRecord], batch: Batch) -> None:
             batch.reject(record.line, "lead_external_id", "", "an activity must name its lead or visitor id")
             continue
         lead = leads.resolve(record)
-        candidate = Activity(
-            external_id=record.external_id,
-            lead=lead,
-            kind=record.kind,
-            is_sales_touch=record.kind in SALES_TOUCH_KINDS,
-            occurred_at=record.occurred_at,
-            actor_id=actor_id,
-            detail=record.detail,
-            attributes=record.attributes,
-        )
-        if record.external_id in stored:
-            judge_repeat(record, candidate, stored[record.external_id], batch)
-            continue
-        if record.external_id in held:
-            judge_repeat(record, candidate, held[record.external_id], batch)
+        external_id = record.external_id
+        recorded: Activity | PendingActivity | None = stored.get(external_id) or held.get(external_id)
+        if recorded is None and external_id in new_in_batch:
+            recorded = activity_of(*new_in_batch[external_id])
+        if recorded is not None:
+            candidate = activity_of(record, lead, actor_id)
+            judge_repeat(record, candidate, recorded, batch)
             continue
         if lead is not None and record.visitor_id and record.visitor_id not in leads.by_visitor:
             identified[record.visitor_id] = lead
             leads.by_visitor[record.visitor_id] = lead
         if lead is None:
             new_held.append(hold(record, batch))
-            held[record.external_id] = new_held[-1]
+            held[external_id] = new_held[-1]
             batch.counts.held += 1
         else:
-            new.append(candidate)
-            stored[record.external_id] = candidate
+            new.append(
+                (
+                    external_id,
+                    lead.pk,
+                    record.kind,
+                    record.kind in SALES_TOUCH_KINDS,
+                    record.occurred_at,
+                    actor_id,
+                    record.detail,
+                    record.attributes,
+                )
+            )
+            new_in_batch[external_id] = (record, lead, actor_id)
             batch.counts.inserted += 1
-    Activity.objects.bulk_create(new)
+    append_rows(Activity, NEW_COLUMNS, new)
     PendingActivity.objects.bulk_create(new_held)
     if identified:
         # A visitor identified here brings its earlier anonymous activity to the lead.
@@ -79,6 +106,20 @@ def apply_activities(records: list[ActivityRecord], batch: Batch) -> None:
         attach(waiting, {}, {}, {visitor: lead.pk for visitor, lead in identified.items()}, batch)
     kinds = {record.kind for record in records} - BUILTIN_ACTIVITY_KINDS
     record_catalog_entries(CatalogEntryKind.ACTIVITY_KIND, dict.fromkeys(kinds, ""))
+
+
+def activity_of(record: ActivityRecord, lead: Lead | None, actor_id: int | None) -> Activity:
+    """The activity a record describes, as a model instance (only to compare it with a recorded one)."""
+    return Activity(
+        external_id=record.external_id,
+        lead=lead,
+        kind=record.kind,
+        is_sales_touch=record.kind in SALES_TOUCH_KINDS,
+        occurred_at=record.occurred_at,
+        actor_id=actor_id,
+        detail=record.detail,
+        attributes=record.attributes,
+    )
 
 
 def judge_repeat(

@@ -3,23 +3,26 @@ change history, the user and catalog look-ups. One query per look-up per batch, 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import Generic, TypeVar
 
-from django.db import models
+from django.db import connection, models
 
 from accord.domain.criteria import AttributeType
 from accord.importers.canonical import AttributeValue, RowError
 from accord.models import CatalogEntry, CatalogEntryKind, ImportRun, RecordChange, User
+from accord.services.bulk_load import append_rows
 
 M = TypeVar("M", bound=models.Model)
 JsonValue = str | int | float | bool | None | dict[str, object] | list[object]
 INSERTED, UPDATED, UNCHANGED = "inserted", "updated", "unchanged"
 # Money and revenue are stored with two decimals; comparing unrounded input would "update" every run.
 CENTS = Decimal("0.01")
+# Bound parameters per query on SQLite: Django's own limit for the backend (features.max_query_params).
+SQLITE_KEYS_PER_QUERY = 999
 
 
 @dataclass
@@ -69,10 +72,15 @@ class Upsert(Generic[M]):
     """Insert-or-update of one model by a text key within a batch. Each row's outcome is kept so that a
     later step (history, visitors) can still turn an unchanged row into an updated one."""
 
-    def __init__(self, model: type[M], entity: str, batch: Batch) -> None:
+    def __init__(self, model: type[M], entity: str, batch: Batch, *, key_field: str = "") -> None:
+        """``key_field``: a unique text field that holds each new row's key; when given, new rows are
+        inserted as plain rows and their ids read back by key, which is several times faster than
+        bulk_create (bench/RESULTS.md, "Import")."""
         self.model = model
         self.entity = entity
         self.batch = batch
+        self.key_field = key_field
+        self.attnames = frozenset(field.attname for field in model._meta.concrete_fields)
         self.new: list[M] = []
         self.dirty: dict[int, M] = {}
         self.changed_fields: set[str] = set()
@@ -84,7 +92,7 @@ class Upsert(Generic[M]):
     ) -> M:
         """Create from ``values`` and ``created`` when ``instance`` is None, else update what differs."""
         if instance is None:
-            made = self.model(**values, **created)
+            made = self.make(values, created)
             self.new.append(made)
             self.outcome[key] = INSERTED
             return made
@@ -100,6 +108,17 @@ class Upsert(Generic[M]):
             self.dirty[instance.pk] = instance
         return instance
 
+    def make(self, values: dict[str, object], created: Mapping[str, object]) -> M:
+        """A new instance. Given every value by attribute name, it is built from positional values,
+        Django's fast path (the keyword path cost more than the insert; bench/RESULTS.md, "Import")."""
+        given = {**values, **created}
+        fields = self.model._meta.concrete_fields
+        if not all(name in self.attnames for name in given):
+            return self.model(**given)
+        return self.model(
+            *(given[field.attname] if field.attname in given else field.get_default() for field in fields)
+        )
+
     def note_change(self, key: str, fields: dict[str, tuple[object, object]]) -> None:
         """Record old → new for fields of an existing row; a row inserted in this batch has no history."""
         if self.outcome.get(key) == INSERTED:
@@ -112,9 +131,23 @@ class Upsert(Generic[M]):
 
     def save(self) -> None:
         """Write the batch's new and changed rows (new rows get their ids)."""
-        self.model._default_manager.bulk_create(self.new)
+        if self.key_field and self.new:
+            self.insert_new()
+        else:
+            self.model._default_manager.bulk_create(self.new)
         if self.dirty and self.changed_fields:
             self.model._default_manager.bulk_update(list(self.dirty.values()), sorted(self.changed_fields))
+
+    def insert_new(self) -> None:
+        fields = [field for field in self.model._meta.concrete_fields if not field.primary_key]
+        rows = [tuple(getattr(made, field.attname) for field in fields) for made in self.new]
+        append_rows(self.model, [field.name for field in fields], rows)
+        keys = [getattr(made, self.key_field) for made in self.new]
+        ids = stored_ids(self.model, self.key_field, keys)
+        for made, key in zip(self.new, keys, strict=True):
+            made.pk = ids[key]
+            made._state.adding = False
+            made._state.db = self.model._default_manager.db
 
     def finish(self) -> None:
         """Write the change history and add the rows' outcomes to the batch counts."""
@@ -136,6 +169,39 @@ class Upsert(Generic[M]):
     def count(self) -> None:
         for outcome in self.outcome.values():
             setattr(self.batch.counts, outcome, getattr(self.batch.counts, outcome) + 1)
+
+
+def stored_keys(model: type[models.Model], field_name: str, keys: Collection[str]) -> set[str]:
+    """Which of ``keys`` the model's table already has in ``field_name``: one query, bound parameters.
+
+    Written in SQL because the ORM's IN lookup prepares each of a batch's 2,000 values through the
+    field, which cost more than the query (bench/RESULTS.md, "Import")."""
+    return set(stored_ids(model, field_name, keys))
+
+
+def stored_ids(model: type[models.Model], field_name: str, keys: Collection[str]) -> dict[str, int]:
+    """The id of each of ``keys`` the model's table has in ``field_name`` (a unique field)."""
+    if not keys:
+        return {}
+    quote = connection.ops.quote_name
+    column = quote(str(model._meta.get_field(field_name).column))  # type: ignore[union-attr]
+    table = quote(model._meta.db_table)
+    primary_key = quote(str(model._meta.pk.column))
+    found: dict[str, int] = {}
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            sql = f"SELECT {column}, {primary_key} FROM {table} WHERE {column} = ANY(%s)"  # noqa: S608
+            cursor.execute(sql, [list(keys)])
+            found.update(cursor.fetchall())
+            return found
+        ordered = list(keys)
+        for start in range(0, len(ordered), SQLITE_KEYS_PER_QUERY):
+            part = ordered[start : start + SQLITE_KEYS_PER_QUERY]
+            placeholders = ", ".join(["%s"] * len(part))
+            sql = f"SELECT {column}, {primary_key} FROM {table} WHERE {column} IN ({placeholders})"  # noqa: S608
+            cursor.execute(sql, part)
+            found.update(cursor.fetchall())
+    return found
 
 
 def users_by_email(emails: Iterable[str]) -> dict[str, int]:

@@ -86,7 +86,7 @@ class LeadImport:
             ).values_list("external_id", "id")
         )
         users = users_by_email(record.owner_email for record in records)
-        upsert = Upsert(Lead, "leads", batch)
+        upsert = Upsert(Lead, "leads", batch, key_field="external_id")
         arrivals: dict[str, LeadArrival] = {}
         for record in records:
             try:
