@@ -2,16 +2,23 @@
 single and batch leads and activities, idempotency, the error shape, limits, all-or-nothing batches."""
 
 import json
+import logging
 from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.test import Client
 from django.utils import timezone
-from pytest_django.fixtures import Settings
+from pytest_django.fixtures import DjangoAssertNumQueries, Settings
 
 from accord.models import Activity, ApiKey, ImportRun, Lead, PendingActivity, RecordChange, User
-from accord.services.api_keys import create_api_key, revoke_api_key
+from accord.services.api_keys import (
+    LAST_USED_RESOLUTION,
+    authenticate_api_key,
+    create_api_key,
+    revoke_api_key,
+)
+from accord.web.api import refusals
 from accord.web.api.schemas import MAX_BATCH_RECORDS, ActivityIn, LeadIn
 from tests.factories import make_user
 
@@ -94,6 +101,22 @@ def test_requests_without_a_valid_key_are_unauthenticated(client: Client, header
     assert not Lead.objects.exists()
 
 
+def test_a_flood_of_bad_keys_is_one_log_line_a_minute_counting_the_refusals(
+    client: Client, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    seconds = [0.0]
+    monkeypatch.setattr(refusals, "REFUSALS", refusals.RefusalLog(interval_s=60.0, clock=lambda: seconds[0]))
+    caplog.set_level(logging.WARNING)
+    for at in (0.0, 1.0, 2.0, 59.0, 61.0):
+        seconds[0] = at
+        assert post(client, "/api/leads", lead(1), "acc_not-a-real-key").status_code == 401
+    lines = [(r.name, r.getMessage()) for r in caplog.records]
+    assert [name for name, _ in lines] == ["accord.api", "accord.api"]
+    assert lines[0][1].endswith("(1 refused since the previous such line)")
+    assert lines[1][1].endswith("(4 refused since the previous such line)")
+    assert "POST /api/leads" in lines[0][1] and "acc_not" not in lines[0][1]
+
+
 def test_a_revoked_key_is_refused_from_then_on(client: Client, admin_user: User) -> None:
     key, token = create_api_key(name="crm sync", created_by=admin_user, now=timezone.now())
     assert post(client, "/api/leads", lead(1), token).status_code == 201
@@ -110,6 +133,20 @@ def test_a_successful_call_records_when_the_key_was_last_used(client: Client, to
     post(client, "/api/leads", lead(1), token)
     key.refresh_from_db()
     assert key.last_used_at is not None and before <= key.last_used_at <= timezone.now()
+
+
+def test_the_last_use_is_written_at_most_once_a_minute(admin_user: User) -> None:
+    key, token = create_api_key(name="crm sync", created_by=admin_user, now=timezone.now())
+    first = timezone.now() - timedelta(hours=1)
+    assert authenticate_api_key(token, now=first) == key
+    within = first + LAST_USED_RESOLUTION - timedelta(seconds=1)
+    assert authenticate_api_key(token, now=within) == key
+    key.refresh_from_db()
+    assert key.last_used_at == first
+    later = first + LAST_USED_RESOLUTION + timedelta(seconds=1)
+    authenticate_api_key(token, now=later)
+    key.refresh_from_db()
+    assert key.last_used_at == later
 
 
 def test_a_session_cookie_alone_does_not_authenticate_the_api(client: Client, admin_user: User) -> None:
@@ -160,6 +197,49 @@ def test_a_new_lead_is_inserted_then_a_repeat_is_unchanged_and_a_change_updated(
     stored = Lead.objects.get()
     assert (stored.title, stored.attributes) == ("CFO", {"company_size": 250, "trial": True})
     assert RecordChange.objects.get().changes == {"title": {"old": "", "new": "CFO"}}
+
+
+# Single events are the API's most frequent request: these guards keep their cost from creeping back
+# (bench/RESULTS.md, "HTTP ingestion"). The counts include the test transaction's SAVEPOINT and RELEASE.
+SINGLE_LEAD_MAX_QUERIES = 11
+SINGLE_ACTIVITY_MAX_QUERIES = 10
+
+
+def test_a_single_lead_costs_a_bounded_number_of_queries(
+    client: Client, token: str, django_assert_max_num_queries: DjangoAssertNumQueries
+) -> None:
+    post(client, "/api/leads", lead(1), token)  # the key's last use is written now, not per request
+    with django_assert_max_num_queries(SINGLE_LEAD_MAX_QUERIES):
+        response = post(client, "/api/leads", lead(2), token)
+    assert response.status_code == 201
+    run = ImportRun.objects.order_by("id").last()
+    assert run is not None and (run.status, run.inserted, run.unchanged) == ("completed", 1, 0)
+
+
+def test_a_single_activity_costs_a_bounded_number_of_queries(
+    client: Client, token: str, django_assert_max_num_queries: DjangoAssertNumQueries
+) -> None:
+    post(client, "/api/leads", lead(1), token)
+    post(client, "/api/activities", form_fill(1, lead_external_id="web-1"), token)  # its kind is new here
+    with django_assert_max_num_queries(SINGLE_ACTIVITY_MAX_QUERIES):
+        response = post(client, "/api/activities", form_fill(2, lead_external_id="web-1"), token)
+    assert response.json()["records"] == [
+        {
+            "index": 0,
+            "external_id": "fill-2",
+            "status": "inserted",
+            "id": Activity.objects.get(external_id="fill-2").pk,
+        }
+    ]
+    run = ImportRun.objects.order_by("id").last()
+    assert run is not None and (run.status, run.kind, run.inserted) == ("completed", "activities", 1)
+
+
+def test_a_run_that_held_rows_refer_to_gets_its_final_counts(client: Client, token: str) -> None:
+    post(client, "/api/activities", form_fill(1, visitor_id="v-1"), token)
+    held = PendingActivity.objects.get()
+    assert held.import_run is not None
+    assert (held.import_run.status, held.import_run.held, held.import_run.inserted) == ("completed", 1, 0)
 
 
 def test_a_lead_batch_reports_each_record(client: Client, token: str) -> None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.db.models import Q
 
 from accord.errors import InvalidInput, PermissionDenied
 from accord.models import ApiKey, Role, User
@@ -18,6 +19,10 @@ TOKEN_BYTES = 32
 # Characters of the token kept in clear to tell keys apart: "acc_" and 8 random characters (48 bits).
 SHOWN_PREFIX_CHARS = 12
 NAME_MAX_CHARS = 100
+# How stale a key's last use may be before a request writes it again: the admin needs to know whether a
+# key is still in use, not each call, and a committed write on every request was one of a single event's
+# two write transactions (bench/RESULTS.md, "HTTP ingestion").
+LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
 def token_digest(token: str) -> str:
@@ -60,12 +65,19 @@ def revoke_api_key(key: ApiKey, *, revoked_by: User, now: datetime) -> bool:
 
 
 def authenticate_api_key(token: str, *, now: datetime) -> ApiKey | None:
-    """The live key ``token`` belongs to, its last use set to ``now``; None for unknown or revoked keys."""
+    """The live key ``token`` belongs to; None for unknown or revoked keys.
+
+    The key's last use is recorded to within LAST_USED_RESOLUTION: it is written only when the stored
+    one is older, by one UPDATE whose WHERE repeats the age test, so concurrent requests write it once."""
     if not token.startswith(TOKEN_PREFIX):
         return None
     key = ApiKey.objects.filter(secret_sha256=token_digest(token), revoked_at__isnull=True).first()
     if key is None:
         return None
-    ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
-    key.last_used_at = now
+    stale_before = now - LAST_USED_RESOLUTION
+    if key.last_used_at is None or key.last_used_at < stale_before:
+        ApiKey.objects.filter(
+            Q(last_used_at__isnull=True) | Q(last_used_at__lt=stale_before), pk=key.pk
+        ).update(last_used_at=now)
+        key.last_used_at = now
     return key

@@ -56,24 +56,30 @@ def ingest_leads(records: Sequence[LeadRecord], *, source_name: str, now: dateti
     record is refused."""
     ids = {record.external_id for record in records}
     emails = {email for record in records if (email := normal_email(record.email))}
-    known_before = set(
-        Lead.objects.filter(Q(external_id__in=ids) | Q(email__in=emails)).values_list("id", flat=True)
+    matching = Q(external_id__in=ids) | Q(email__in=emails)
+    # One record's outcome is told by the batch counts; only a batch needs to know what existed before.
+    known_before = (
+        set(Lead.objects.filter(matching).values_list("id", flat=True)) if len(records) > 1 else set()
     )
 
-    def outcomes(run: ImportRun) -> list[RecordOutcome]:
-        stored = Lead.objects.filter(Q(external_id__in=ids) | Q(email__in=emails)).values_list(
-            "id", "external_id", "email"
-        )
+    def outcomes(run: ImportRun, counts: BatchCounts) -> list[RecordOutcome]:
+        stored = Lead.objects.filter(matching).values_list("id", "external_id", "email")
         by_id = {external_id: pk for pk, external_id, _ in stored}
         by_email = {email: (pk, external_id) for pk, external_id, email in stored if email}
-        changed = set(RecordChange.objects.filter(import_run=run).values_list("external_id", flat=True))
+        changed = (
+            set(RecordChange.objects.filter(import_run=run).values_list("external_id", flat=True))
+            if counts.updated and len(records) > 1
+            else set()
+        )
         result = []
         for record in records:
             email = normal_email(record.email)
             pk, key = (
                 by_email[email] if email in by_email else (by_id[record.external_id], record.external_id)
             )
-            if pk not in known_before:
+            if len(records) == 1:
+                outcome = _single_outcome(counts)
+            elif pk not in known_before:
                 outcome = Outcome.INSERTED
             else:
                 outcome = Outcome.UPDATED if key in changed else Outcome.UNCHANGED
@@ -89,19 +95,32 @@ def ingest_activities(
     """Append activities; one whose lead is not known yet is held until the lead arrives. A repeat of
     the same activity is unchanged; a different one under a known id refuses the request."""
     ids = {record.external_id for record in records}
-    logged_before = set(Activity.objects.filter(external_id__in=ids).values_list("external_id", flat=True))
+    # One record's outcome is told by the batch counts; only a batch needs to know what existed before.
+    logged_before = (
+        set(Activity.objects.filter(external_id__in=ids).values_list("external_id", flat=True))
+        if len(records) > 1
+        else set()
+    )
 
-    def outcomes(run: ImportRun) -> list[RecordOutcome]:
+    def outcomes(run: ImportRun, counts: BatchCounts) -> list[RecordOutcome]:
+        if len(records) == 1 and counts.held:
+            return [RecordOutcome(records[0].line, records[0].external_id, Outcome.HELD, None)]
         logged = dict(Activity.objects.filter(external_id__in=ids).values_list("external_id", "id"))
-        held_now = set(
-            PendingActivity.objects.filter(external_id__in=ids, import_run=run).values_list(
-                "external_id", flat=True
+        held_now = (
+            set(
+                PendingActivity.objects.filter(external_id__in=ids, import_run=run).values_list(
+                    "external_id", flat=True
+                )
             )
+            if counts.held
+            else set()
         )
         result = []
         for record in records:
             key = record.external_id
-            if key in held_now:
+            if len(records) == 1:
+                outcome = _single_outcome(counts)
+            elif key in held_now:
                 outcome = Outcome.HELD
             elif key in logged and key not in logged_before:
                 outcome = Outcome.INSERTED
@@ -113,19 +132,62 @@ def ingest_activities(
     return _ingest(RecordKind.ACTIVITIES, records, apply_activities, outcomes, source_name, now)
 
 
+def _single_outcome(counts: BatchCounts) -> Outcome:
+    """The outcome of a request's only record, from its batch's counts (activities it attached, counted
+    as attached, are not its own outcome)."""
+    if counts.held:
+        return Outcome.HELD
+    if counts.inserted:
+        return Outcome.INSERTED
+    return Outcome.UPDATED if counts.updated else Outcome.UNCHANGED
+
+
+class RequestBatch(Batch):
+    """A batch whose import run is inserted when a row first refers to it (a held activity, a record
+    change, a warning) and otherwise once, with its final counts, by ``record_run``: most requests
+    write their run in one INSERT instead of an INSERT and an UPDATE."""
+
+    def __init__(self, kind: RecordKind, source_name: str, now: datetime) -> None:
+        super().__init__(
+            ImportRun(kind=kind.value, source_name=source_name, started_at=now, finished_at=now), now
+        )
+
+    @property
+    def run(self) -> ImportRun:
+        if self._run.pk is None:
+            self._run.save(force_insert=True)
+        return self._run
+
+    @run.setter
+    def run(self, run: ImportRun) -> None:
+        self._run = run
+
+    def record_run(self) -> ImportRun:
+        """Store the run, completed, with the batch's counts."""
+        run = self._run
+        for name in RUN_COUNTS:
+            setattr(run, name, getattr(self.counts, name))
+        run.status = ImportStatus.COMPLETED
+        if run.pk is None:
+            run.save(force_insert=True)
+        else:
+            run.save(update_fields=[*RUN_COUNTS, "status"])
+        return run
+
+
+RUN_COUNTS = tuple(BatchCounts.__dataclass_fields__)
+
+
 def _ingest(
     kind: RecordKind,
     records: Sequence[R],
     apply: Callable[[list[R], Batch], None],
-    outcomes: Callable[[ImportRun], list[RecordOutcome]],
+    outcomes: Callable[[ImportRun, BatchCounts], list[RecordOutcome]],
     source_name: str,
     now: datetime,
 ) -> IngestionResult:
     with transaction.atomic():
-        run = ImportRun.objects.create(
-            kind=kind.value, source_name=source_name, started_at=now, finished_at=now
-        )
-        batch = Batch(run, now)
+        batch = RequestBatch(kind, source_name, now)
         apply(list(records), batch)
         if batch.rejections:
             # Raising out of the atomic block rolls back every row this request wrote, the run included.
@@ -133,9 +195,5 @@ def _ingest(
             raise RecordsRejected(
                 f"{len(problems)} of {len(records)} {kind} refused; nothing was stored", problems
             )
-        counts = batch.counts
-        for name in counts.__dataclass_fields__:
-            setattr(run, name, getattr(counts, name))
-        run.status = ImportStatus.COMPLETED
-        run.save()
-        return IngestionResult(outcomes(run), counts)
+        run = batch.record_run()
+        return IngestionResult(outcomes(run, batch.counts), batch.counts)

@@ -12,6 +12,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from pydantic import JsonValue
 
 from accord.errors import AccordError, PayloadTooLarge, PermissionDenied, RecordsRejected
+from accord.web.api import refusals
 
 E = TypeVar("E", bound=Exception)
 # Longest given value echoed back in an error: enough to recognise it, not a copy of a huge field.
@@ -92,6 +93,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
             "a valid API key is needed: send 'Authorization: Bearer <token>' (revoked keys are refused)",
         )
         response["WWW-Authenticate"] = "Bearer"
+        refusals.log_refusal(request, response)
         return response
 
     def on_http(request: HttpRequest, exc: HttpError) -> HttpResponse:
