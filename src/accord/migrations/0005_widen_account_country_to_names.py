@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='account',
             name='country',
-            field=models.CharField(blank=True, help_text='ISO code or name, as the source wrote it', max_length=100),
+            field=models.CharField(blank=True, help_text='ISO code or name, as imported', max_length=100),
         ),
     ]

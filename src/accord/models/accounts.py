@@ -10,7 +10,7 @@ class Account(models.Model):
     industry = models.CharField(max_length=100, blank=True)
     employees = models.PositiveIntegerField(null=True, blank=True)
     annual_revenue = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
-    country = models.CharField(max_length=100, blank=True, help_text="ISO code or name, as the source wrote it")
+    country = models.CharField(max_length=100, blank=True, help_text="ISO code or name, as imported")
     attributes = models.JSONField(default=dict, blank=True, help_text="custom attributes from imports")
     created_at = models.DateTimeField()
 
