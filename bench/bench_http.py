@@ -26,6 +26,8 @@ import urllib.request
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from postgres_databases import create_postgres_database, drop_postgres_database
+
 BENCH_DIR = Path(__file__).resolve().parent
 LUA_SCRIPT = BENCH_DIR / "bench_http.lua"
 PG_DATABASE = "accord_bench_http"
@@ -222,7 +224,7 @@ def measure(arguments: argparse.Namespace, database: str, scratch: Path) -> list
     env = {**os.environ, "ACCORD_HOME": str(workspace)}
     env.pop("ACCORD_DATABASE_URL", None)
     if database == "postgresql":
-        recreate_pg_database(arguments.server)
+        create_postgres_database(arguments.server, PG_DATABASE)
         env["ACCORD_DATABASE_URL"] = f"{arguments.server}/{PG_DATABASE}"
     try:
         token = str(django_step(env, "--prepare", "--leads", str(arguments.leads))["token"])
@@ -251,7 +253,7 @@ def measure(arguments: argparse.Namespace, database: str, scratch: Path) -> list
             stop_server(server)
     finally:
         if database == "postgresql":
-            drop_pg_database(arguments.server)
+            drop_postgres_database(arguments.server, PG_DATABASE)
     return runs
 
 
@@ -320,23 +322,6 @@ def describe(run: Run) -> str:
     if run.first_bad:
         line += f"  first bad: {run.first_bad}"
     return line
-
-
-def recreate_pg_database(server: str) -> None:
-    import psycopg
-    from psycopg import sql
-
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(PG_DATABASE)))
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(PG_DATABASE)))
-
-
-def drop_pg_database(server: str) -> None:
-    import psycopg
-    from psycopg import sql
-
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(PG_DATABASE)))
 
 
 def table(runs: list[Run]) -> str:

@@ -28,6 +28,8 @@ from pathlib import Path
 
 import numpy as np
 
+from postgres_databases import create_postgres_database, drop_postgres_database
+
 AS_OF = datetime(2026, 11, 22, tzinfo=UTC)
 SEED = 7
 ACTIVITIES_PER_LEAD = 20
@@ -408,28 +410,6 @@ def load_raw(leads: int, database: str, target: str) -> dict[str, float]:
             seconds[kind] += time.perf_counter() - started
             log("raw", kind, leads * (1 if kind == "leads" else ACTIVITIES_PER_LEAD), seconds[kind])
     return seconds
-
-
-def create_postgres_database(server: str, name: str, template: str | None = None) -> None:
-    import psycopg
-    from psycopg import sql
-
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
-        statement = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
-        if template:
-            statement = sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
-                sql.Identifier(name), sql.Identifier(template)
-            )
-        admin.execute(statement)
-
-
-def drop_postgres_database(server: str, name: str) -> None:
-    import psycopg
-    from psycopg import sql
-
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
 def report(result: BenchResult, json_path: Path | None) -> None:

@@ -22,6 +22,8 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from postgres_databases import create_postgres_database, drop_postgres_database
+
 AS_OF = datetime(2026, 11, 22, tzinfo=UTC)
 SEED = 7
 BATCH_ROWS = 50_000
@@ -212,28 +214,6 @@ def load_raw(company: object, database: str, target: str) -> dict[str, float]:
         db.commit()
         seconds[COMMIT] = time.perf_counter() - started
     return seconds
-
-
-def create_postgres_database(server: str, name: str, template: str | None = None) -> None:
-    import psycopg
-    from psycopg import sql
-
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
-        statement = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
-        if template:
-            statement = sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
-                sql.Identifier(name), sql.Identifier(template)
-            )
-        admin.execute(statement)
-
-
-def drop_postgres_database(server: str, name: str) -> None:
-    import psycopg
-    from psycopg import sql
-
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
 def report(result: BenchResult, json_path: Path | None) -> None:
