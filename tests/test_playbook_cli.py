@@ -1,19 +1,11 @@
 """``accord playbook`` as a user runs it: validate, propose, sign, activate, show, diff, history."""
 
-import re
 from pathlib import Path
 
 import pytest
 
 from tests.cli_runner import accord_env, run_accord
-
-DOCS = Path(__file__).resolve().parents[1] / "docs" / "playbook.md"
-
-
-def example_text() -> str:
-    match = re.search(r"## A complete example\n\n```yaml\n(.*?)```", DOCS.read_text(), re.S)
-    assert match
-    return match.group(1)
+from tests.factories import example_playbook_text
 
 
 @pytest.fixture
@@ -34,7 +26,9 @@ def workspace(tmp_path: Path) -> dict[str, str]:
 def test_validate_lists_every_problem_with_line_and_field(tmp_path: Path, workspace: dict[str, str]) -> None:
     broken = tmp_path / "broken.yaml"
     broken.write_text(
-        example_text().replace("half_life_days", "half_lfe_days").replace("lead.seniority", "lead.senority")
+        example_playbook_text()
+        .replace("half_life_days", "half_lfe_days")
+        .replace("lead.seniority", "lead.senority")
     )
     result = run_accord("playbook", "validate", str(broken), env=workspace)
     assert result.returncode == 65
@@ -51,7 +45,7 @@ def test_validate_lists_every_problem_with_line_and_field(tmp_path: Path, worksp
 
 def test_the_whole_sign_off_from_the_command_line(tmp_path: Path, workspace: dict[str, str]) -> None:
     draft = tmp_path / "playbook.yaml"
-    draft.write_text(example_text())
+    draft.write_text(example_playbook_text())
     steps = [
         ("playbook", "validate", str(draft)),
         ("playbook", "propose", str(draft), "--as", "ann@acme.test", "--at", "2026-01-31"),
@@ -67,7 +61,7 @@ def test_the_whole_sign_off_from_the_command_line(tmp_path: Path, workspace: dic
     assert "signed for marketing by maria@acme.test at 2026-02-01 00:00" in shown.stdout
     assert "REVIEW DUE: 2026-05-02" in shown.stdout
 
-    draft.write_text(example_text().replace('mql: "fit >= 60', 'mql: "fit >= 70'))
+    draft.write_text(example_playbook_text().replace('mql: "fit >= 60', 'mql: "fit >= 70'))
     assert (
         run_accord("playbook", "diff", "1", str(draft), env=workspace).stdout == "MQL fit threshold 60 → 70\n"
     )
@@ -77,7 +71,7 @@ def test_the_whole_sign_off_from_the_command_line(tmp_path: Path, workspace: dic
 
 def test_a_non_owner_cannot_sign(tmp_path: Path, workspace: dict[str, str]) -> None:
     draft = tmp_path / "playbook.yaml"
-    draft.write_text(example_text())
+    draft.write_text(example_playbook_text())
     run_accord("playbook", "propose", str(draft), "--as", "ann@acme.test", env=workspace)
     result = run_accord("playbook", "sign", "1", "--as", "ann@acme.test", env=workspace)
     assert result.returncode == 77

@@ -1,20 +1,10 @@
 """The semantic diff between playbook versions, as the lines people read before signing."""
 
-import re
-from pathlib import Path
-
 import yaml
 
 from accord.domain.playbook.diff import describe_changes
 from accord.domain.playbook.schema import PlaybookV1
-
-DOCS = Path(__file__).resolve().parents[1] / "docs" / "playbook.md"
-
-
-def example_text() -> str:
-    match = re.search(r"## A complete example\n\n```yaml\n(.*?)```", DOCS.read_text(), re.S)
-    assert match
-    return match.group(1)
+from tests.factories import example_playbook_text
 
 
 def definition(text: str) -> PlaybookV1:
@@ -22,11 +12,11 @@ def definition(text: str) -> PlaybookV1:
 
 
 def changed(*edits: tuple[str, str]) -> list[str]:
-    text = example_text()
+    text = example_playbook_text()
     for old, new in edits:
         assert old in text, old
         text = text.replace(old, new, 1)
-    return describe_changes(definition(example_text()), definition(text))
+    return describe_changes(definition(example_playbook_text()), definition(text))
 
 
 def test_identical_versions_have_no_changes() -> None:

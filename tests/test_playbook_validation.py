@@ -1,6 +1,5 @@
 """Playbook validation: a good file loads; each kind of mistake is reported with its line and field."""
 
-import re
 from pathlib import Path
 
 import pytest
@@ -9,15 +8,10 @@ from accord.domain.criteria import AttributeType
 from accord.domain.playbook.catalog import AttributeCatalog
 from accord.domain.playbook.source import PlaybookInvalid
 from accord.domain.playbook.validation import load_playbook
+from tests.factories import example_playbook_text
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "playbook.md"
 CATALOG = AttributeCatalog().with_custom(lead={"region": AttributeType.TEXT})
-
-
-def documented_example() -> str:
-    match = re.search(r"## A complete example\n\n```yaml\n(.*?)```", DOCS.read_text(), re.S)
-    assert match, "docs/playbook.md lost its complete example"
-    return match.group(1)
 
 
 def problems(text: str) -> list[str]:
@@ -27,7 +21,7 @@ def problems(text: str) -> list[str]:
 
 
 def edited(old: str, new: str) -> str:
-    text = documented_example()
+    text = example_playbook_text()
     assert old in text, old
     return text.replace(old, new, 1)
 
@@ -37,7 +31,7 @@ def line_of(text: str, fragment: str) -> int:
 
 
 def test_the_documented_example_is_valid() -> None:
-    playbook = load_playbook(documented_example(), CATALOG)
+    playbook = load_playbook(example_playbook_text(), CATALOG)
     assert playbook.definition.name == "Acme revenue playbook"
     assert playbook.definition.max_fit == 80
     assert len(playbook.fit_criteria) == 4

@@ -1,9 +1,7 @@
 """Fit and intent scoring: every point explained, decay and caps as documented, and the live path
 (one lead) equal to the bulk path (all leads) on random leads."""
 
-import re
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import polars as pl
 import pytest
@@ -23,16 +21,14 @@ from accord.domain.scoring import (
     score_lead,
     score_leads,
 )
+from tests.factories import example_playbook_text
 
 NOW = datetime(2026, 6, 30, 12, 0, tzinfo=UTC)
-DOCS = Path(__file__).resolve().parents[1] / "docs" / "playbook.md"
 ATTRIBUTES = ["account.employees", "account.industry", "lead.seniority", "lead.email_domain", "lead.title"]
 
 
 def compiled_example(**edits: str) -> CompiledPlaybook:
-    match = re.search(r"## A complete example\n\n```yaml\n(.*?)```", DOCS.read_text(), re.S)
-    assert match
-    text = match.group(1)
+    text = example_playbook_text()
     for old, new in edits.items():
         text = text.replace(old, new)
     return compile_playbook(load_playbook(text, AttributeCatalog()))
