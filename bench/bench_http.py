@@ -26,7 +26,7 @@ import urllib.request
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from postgres_databases import create_postgres_database, drop_postgres_database
+from throwaway_workspaces import create_postgres_database, drop_postgres_database
 
 BENCH_DIR = Path(__file__).resolve().parent
 LUA_SCRIPT = BENCH_DIR / "bench_http.lua"

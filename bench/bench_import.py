@@ -19,7 +19,6 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
@@ -28,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from postgres_databases import create_postgres_database, drop_postgres_database
+from throwaway_workspaces import bench_workspace, create_postgres_database
 
 AS_OF = datetime(2026, 11, 22, tzinfo=UTC)
 SEED = 7
@@ -269,19 +268,12 @@ def main() -> None:
     arguments = parse_arguments()
     if arguments.folder:
         arguments.folder.mkdir(parents=True, exist_ok=True)
-    workspace = Path(tempfile.mkdtemp(prefix="accord-bench-import-", dir=arguments.folder))
     names = (f"accord_bench_import_{os.getpid()}", f"accord_bench_import_{os.getpid()}_raw")
-    os.environ["ACCORD_HOME"] = str(workspace)
-    if arguments.database == "postgresql":
-        create_postgres_database(arguments.server, names[0])
-        os.environ["ACCORD_DATABASE_URL"] = f"{arguments.server}/{names[0]}"
-    try:
+    prefix = "accord-bench-import-"
+    with bench_workspace(
+        arguments.database, arguments.server, names, prefix=prefix, folder=arguments.folder
+    ) as workspace:
         result = run(arguments, workspace, names)
-    finally:
-        if arguments.database == "postgresql":
-            for name in names:
-                drop_postgres_database(arguments.server, name)
-        shutil.rmtree(workspace, ignore_errors=True)
     report(result, arguments.json)
 
 

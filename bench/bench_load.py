@@ -15,14 +15,13 @@ import platform
 import shutil
 import sqlite3
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from postgres_databases import create_postgres_database, drop_postgres_database
+from throwaway_workspaces import bench_workspace, create_postgres_database
 
 AS_OF = datetime(2026, 11, 22, tzinfo=UTC)
 SEED = 7
@@ -69,19 +68,9 @@ def parse_arguments() -> argparse.Namespace:
 
 def main() -> None:
     arguments = parse_arguments()
-    workspace = Path(tempfile.mkdtemp(prefix="accord-bench-"))
     names = (f"accord_bench_{os.getpid()}_loader", f"accord_bench_{os.getpid()}_raw")
-    os.environ["ACCORD_HOME"] = str(workspace)
-    if arguments.database == "postgresql":
-        create_postgres_database(arguments.server, names[0])
-        os.environ["ACCORD_DATABASE_URL"] = f"{arguments.server}/{names[0]}"
-    try:
+    with bench_workspace(arguments.database, arguments.server, names, prefix="accord-bench-") as workspace:
         result = run(arguments, workspace, names)
-    finally:
-        if arguments.database == "postgresql":
-            for name in names:
-                drop_postgres_database(arguments.server, name)
-        shutil.rmtree(workspace, ignore_errors=True)
     report(result, arguments.json)
 
 
