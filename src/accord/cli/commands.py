@@ -7,7 +7,7 @@ import click
 
 from accord.cli.bootstrap import start_django
 from accord.cli.main import cli
-from accord.cli.options import host_option, port_option, workspace_option
+from accord.cli.options import as_utc, host_option, port_option, workspace_option
 
 if TYPE_CHECKING:
     from accord.web.server import BoundServer
@@ -67,7 +67,7 @@ def demo(
     # Take the port before generating, so a busy port fails in a second, not after the data is made.
     server = None if no_serve else bind_server(host, port)
 
-    as_of_utc = (as_of or datetime.now(UTC)).replace(tzinfo=UTC)
+    as_of_utc = as_utc(as_of)
     summary = ensure_demo_workspace(
         leads=leads, seed=seed, as_of=as_of_utc, show_progress=True, generated_at=datetime.now(UTC)
     )

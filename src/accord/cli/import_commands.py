@@ -11,8 +11,7 @@ import click
 
 from accord.cli.commands import open_workspace_database
 from accord.cli.main import cli
-from accord.cli.options import at_option, workspace_option
-from accord.cli.playbook_commands import as_utc
+from accord.cli.options import as_utc, at_option, workspace_option
 
 if TYPE_CHECKING:
     from accord.services.imports import ImportReport

@@ -1,6 +1,7 @@
 """Options shared by several commands."""
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import TypeVar
 
 import click
@@ -30,6 +31,11 @@ def host_option() -> Callable[[F], F]:
         show_default=True,
         help="Address to bind. Anything but loopback exposes the UI to your network.",
     )
+
+
+def as_utc(at: datetime | None) -> datetime:
+    """An --at or --as-of value (read as UTC), or now when none was given: the edge owns the clock."""
+    return at.replace(tzinfo=UTC) if at is not None else datetime.now(UTC)
 
 
 def at_option() -> Callable[[F], F]:

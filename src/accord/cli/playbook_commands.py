@@ -9,7 +9,7 @@ import click
 
 from accord.cli.commands import open_workspace_database
 from accord.cli.main import cli
-from accord.cli.options import acting_user_option, at_option, workspace_option
+from accord.cli.options import acting_user_option, as_utc, at_option, workspace_option
 
 if TYPE_CHECKING:
     from accord.cli.backtest_output import Titled
@@ -18,10 +18,6 @@ if TYPE_CHECKING:
     from accord.domain.playbook.validation import Playbook
 
 F = TypeVar("F", bound=Callable[..., object])
-
-
-def as_utc(at: datetime | None) -> datetime:
-    return at.replace(tzinfo=UTC) if at is not None else datetime.now(UTC)
 
 
 def read_text(path: str) -> str:
