@@ -15,6 +15,7 @@ from accord.domain.criteria import AttributeType
 from accord.importers.canonical import AttributeValue, RowError
 from accord.models import CatalogEntry, CatalogEntryKind, ImportRun, RecordChange, User
 from accord.services.bulk_load import append_rows
+from accord.services.catalog_memory import COMMITTED_CATALOG
 
 M = TypeVar("M", bound=models.Model)
 JsonValue = str | int | float | bool | None | dict[str, object] | list[object]
@@ -235,14 +236,18 @@ def value_type(value: AttributeValue) -> AttributeType:
 
 
 def record_catalog_entries(kind: CatalogEntryKind, names: dict[str, str]) -> None:
-    """Add the attributes or activity kinds (name → value type, '' for kinds) the catalog lacks."""
-    if not names:
+    """Add the attributes or activity kinds (name → value type, '' for kinds) the catalog lacks. Names
+    this process has seen committed are not asked again (services.catalog_memory): a request bringing
+    only known names costs no query here."""
+    wanted = COMMITTED_CATALOG.unknown(kind, names.keys()) if names else set()
+    if not wanted:
         return
-    known = set(CatalogEntry.objects.filter(kind=kind, name__in=names).values_list("name", flat=True))
+    known = set(CatalogEntry.objects.filter(kind=kind, name__in=wanted).values_list("name", flat=True))
     CatalogEntry.objects.bulk_create(
-        [CatalogEntry(kind=kind, name=name, value_type=names[name]) for name in sorted(set(names) - known)],
+        [CatalogEntry(kind=kind, name=name, value_type=names[name]) for name in sorted(wanted - known)],
         ignore_conflicts=True,
     )
+    COMMITTED_CATALOG.remember_on_commit(kind, wanted)
 
 
 def attribute_types(attributes: Iterable[dict[str, AttributeValue]]) -> dict[str, str]:
