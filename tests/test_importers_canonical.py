@@ -179,6 +179,17 @@ def test_an_encoding_that_is_neither_utf8_nor_western_is_refused(tmp_path: Path)
         plan_import(RecordKind.LEADS, path, now=NOW)
 
 
+def test_bytes_the_encoding_cannot_read_past_the_sample_stop_the_file_near_their_line(tmp_path: Path) -> None:
+    good = [f"L{n},2026-01-01,p{n}@example.com,Ana" for n in range(20_000)]  # far past the sample read
+    path = tmp_path / "leads.csv"
+    path.write_bytes(leads_csv(*good).encode() + b"L-bad,2026-01-01,,Jos\xe9\n")
+    [stream] = plan_import(RecordKind.LEADS, path, now=NOW).streams
+    with pytest.raises(ImportFileError, match=r"leads\.csv, near line \d+: not valid utf-8 text") as raised:
+        list(stream.records)
+    near = int(str(raised.value).split("near line ")[1].split(":")[0])
+    assert 19_000 < near <= 20_002
+
+
 @pytest.mark.parametrize("delimiter", [",", ";", "\t", "|"])
 def test_common_delimiters_are_detected(tmp_path: Path, delimiter: str) -> None:
     text = leads_csv("L1,2026-01-01,,Ann", "L2,2026-01-01,a@b.co,Bob").replace(",", delimiter)

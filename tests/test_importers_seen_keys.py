@@ -38,11 +38,12 @@ def run(items: list[str | None]) -> list[tuple[int, str]]:
     seen = SeenKeys(identity)
     out: list[CanonicalRecord | RowError] = []
     for line, key in enumerate(items, start=2):
-        if key is None:
-            is_full = seen.add_error(RowError(line, "kind", "", "bad"))
-        else:
-            is_full = seen.add(ActivityRecord(line=line, external_id=key, kind="call", occurred_at=AT), line)
-        if is_full:
+        item: CanonicalRecord | RowError = (
+            RowError(line, "kind", "", "bad")
+            if key is None
+            else ActivityRecord(line=line, external_id=key, kind="call", occurred_at=AT)
+        )
+        if seen.add_all([item]):
             out.extend(seen.flush())
     out.extend(seen.flush())
     described: list[tuple[int, str]] = []

@@ -27,7 +27,7 @@ PROGRESS_EVERY_ROWS = 1000
 FileFormat = Literal["csv", "jsonl"]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class SourceRow:
     """One input row: its physical line in the file (the header is line 1) and its cells as text."""
 
@@ -157,15 +157,27 @@ def _open_text(source: SourceFile) -> tuple[BinaryIO, io.TextIOWrapper]:
 
 
 def _csv_rows(source: SourceFile) -> Iterator[SourceRow | RowError]:
+    """One generator over the whole file (no layers per row: this runs millions of times)."""
     csv.field_size_limit(max(csv.field_size_limit(), READER_FIELD_LIMIT))
+    columns, width = source.columns, len(source.columns)
     raw, text = _open_text(source)
     with raw, text:
-        reader = csv.reader(_guarded(source, text), delimiter=source.delimiter)
+        reader = csv.reader(text, delimiter=source.delimiter)
         tell = _tracker(source, raw)
         header_seen = False
         start = 1
-        for count, cells in enumerate(_records(source, reader)):
+        count = 0
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                raise ImportFileError(f"{source.name}: not readable as CSV: {exc}") from exc
+            except UnicodeDecodeError as exc:
+                raise _undecodable(source, reader.line_num + 1, exc) from exc
             line, start = start, reader.line_num + 1
+            count += 1
             if count % PROGRESS_EVERY_ROWS == 0:
                 tell()
             if not cells:
@@ -173,46 +185,42 @@ def _csv_rows(source: SourceFile) -> Iterator[SourceRow | RowError]:
             if not header_seen:
                 header_seen = True
                 continue
-            yield _csv_row(source, line, cells)
+            if len(cells) != width:
+                yield _width_error(source, line, cells)
+            else:
+                yield SourceRow(line, dict(zip(columns, cells, strict=True)))
         tell(final=True)
 
 
-def _records(source: SourceFile, reader: Iterator[list[str]]) -> Iterator[list[str]]:
-    while True:
-        try:
-            yield next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            raise ImportFileError(f"{source.name}: not readable as CSV: {exc}") from exc
+def _undecodable(source: SourceFile, line: int, exc: UnicodeDecodeError) -> ImportFileError:
+    """Text is decoded a block at a time, so the line is where the block with the bad bytes starts."""
+    return ImportFileError(
+        f"{source.name}, near line {line}: not valid {source.encoding} text ({exc.reason}); "
+        "save the file as UTF-8"
+    )
 
 
-def _guarded(source: SourceFile, text: io.TextIOWrapper) -> Iterator[str]:
+def _lines(source: SourceFile, text: io.TextIOWrapper) -> Iterator[str]:
     """Lines of the file; a byte sequence the encoding cannot read ends the file with a located error."""
     line_number = 0
     while True:
         try:
             line = text.readline()
         except UnicodeDecodeError as exc:
-            raise ImportFileError(
-                f"{source.name}, near line {line_number + 1}: not valid {source.encoding} text "
-                f"({exc.reason}); save the file as UTF-8"
-            ) from exc
+            raise _undecodable(source, line_number + 1, exc) from exc
         if not line:
             return
         line_number += 1
         yield line
 
 
-def _csv_row(source: SourceFile, line: int, cells: list[str]) -> SourceRow | RowError:
-    if len(cells) != len(source.columns):
-        return RowError(
-            line,
-            "",
-            source.delimiter.join(cells)[:200],
-            f"row has {len(cells)} fields; the header has {len(source.columns)}",
-        )
-    return SourceRow(line, dict(zip(source.columns, cells, strict=True)))
+def _width_error(source: SourceFile, line: int, cells: list[str]) -> RowError:
+    return RowError(
+        line,
+        "",
+        source.delimiter.join(cells)[:200],
+        f"row has {len(cells)} fields; the header has {len(source.columns)}",
+    )
 
 
 def _tracker(source: SourceFile, raw: BinaryIO) -> Callable[..., None]:
@@ -226,7 +234,7 @@ def _jsonl_rows(source: SourceFile) -> Iterator[SourceRow | RowError]:
     raw, text = _open_text(source)
     with raw, text:
         tell = _tracker(source, raw)
-        for line, content in enumerate(_guarded(source, text), 1):
+        for line, content in enumerate(_lines(source, text), 1):
             if line % PROGRESS_EVERY_ROWS == 0:
                 tell()
             if content.strip():

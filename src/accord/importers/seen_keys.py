@@ -48,8 +48,8 @@ class _Run:
 
 
 class SeenKeys:
-    """Feed it the stream's items in order with ``add``/``add_error``; when either says the buffer is
-    full, and at the end, ``flush`` gives them back in the same order, every row that repeats an earlier
+    """Feed it the stream's items in order with ``add_all``; when it says the buffer is full, and at
+    the end, ``flush`` gives them back in the same order, every row that repeats an earlier
     row's key (as ``identity`` gives it) turned into a RowError naming the first line."""
 
     def __init__(self, identity: Callable[[CanonicalRecord], tuple[str, str]]) -> None:
@@ -60,23 +60,24 @@ class SeenKeys:
         self._runs: list[_Run] = []
         self._block_size = FIRST_BLOCK_KEYS
 
-    def add(self, record: CanonicalRecord, line: int) -> bool:
-        """Buffer a record; True when the buffer is full and should be flushed."""
-        key_field, key = self._identity(record)
-        digest = hash(key)
-        if digest in self._pending:
-            self._buffer.append(_Repeat(line, key_field, key, digest))
-        else:
-            self._pending[digest] = line
-            self._buffer.append(record)
-        self._digests.append(digest)
-        return len(self._buffer) >= self._block_size
-
-    def add_error(self, error: RowError) -> bool:
-        """Buffer a row error (to keep the order); True when the buffer is full."""
-        self._buffer.append(error)
-        self._digests.append(None)
-        return len(self._buffer) >= self._block_size
+    def add_all(self, items: list[CanonicalRecord | RowError]) -> bool:
+        """Buffer a parsed block, records and errors in order; True when the buffer is full."""
+        identity, pending = self._identity, self._pending
+        buffer, digests = self._buffer, self._digests
+        for item in items:
+            if isinstance(item, RowError):
+                buffer.append(item)
+                digests.append(None)
+                continue
+            key_field, key = identity(item)
+            digest = hash(key)
+            if digest in pending:
+                buffer.append(_Repeat(item.line, key_field, key, digest))
+            else:
+                pending[digest] = item.line
+                buffer.append(item)
+            digests.append(digest)
+        return len(buffer) >= self._block_size
 
     def flush(self) -> Iterator[CanonicalRecord | RowError]:
         """Everything buffered, in input order, with repeats resolved; the pending keys become a run."""

@@ -65,6 +65,8 @@ def parse_datetime(text: str, formats: ParseFormats) -> datetime:
         parsed = datetime.fromisoformat(text)
     except ValueError as iso_error:
         parsed = _strptime(text, formats, iso_error)
+    if parsed.tzinfo is UTC:
+        return parsed
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=formats.zone())
     return parsed.astimezone(UTC)
