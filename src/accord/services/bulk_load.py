@@ -299,13 +299,18 @@ def stored_value_converter(
     if kind == "datetime" and not for_postgres:
         if connection.timezone != UTC:  # a DATABASES TIME_ZONE: let Django convert
             return connection.ops.adapt_datetimefield_value
-        # Django's own form on SQLite: naive UTC, str() of the datetime (see adapt_datetimefield_value).
-        return lambda value: str(
-            (value if value.tzinfo is UTC else value.astimezone(UTC)).replace(tzinfo=None)
-        )
+        return sqlite_datetime_text
     if kind == "boolean" and not for_postgres:
         return int
     return None
+
+
+def sqlite_datetime_text(value: datetime) -> str:
+    """Django's own form on SQLite: naive UTC, str() of the datetime (adapt_datetimefield_value).
+    For a UTC datetime that is its isoformat less the '+00:00' (no naive copy is built)."""
+    if value.tzinfo is UTC:
+        return value.isoformat(" ")[:-6]
+    return str(value.astimezone(UTC).replace(tzinfo=None))
 
 
 def reset_sequence(model: type[models.Model]) -> None:

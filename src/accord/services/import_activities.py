@@ -3,7 +3,7 @@ unchanged; a different one under a known id is rejected; one whose lead is unkno
 
 from __future__ import annotations
 
-from django.db.models import Q
+from dataclasses import dataclass
 
 from accord.domain.playbook.catalog import BUILTIN_ACTIVITY_KINDS
 from accord.importers.canonical import ActivityRecord
@@ -15,13 +15,16 @@ from accord.services.import_batches import (
     UnknownReference,
     record_catalog_entries,
     resolve_user,
+    stored_ids,
     stored_keys,
     users_by_email,
 )
 from accord.services.import_holding import attach
 from accord.services.import_leads import link_visitors
 
+# What a repeated activity is compared on: the same again is unchanged, anything else is refused.
 COMPARED = ("kind", "occurred_at", "detail", "actor_id", "attributes")
+# A held activity has no lead or actor id yet.
 HELD_COMPARED = ("kind", "occurred_at", "detail", "attributes")
 NEW_COLUMNS = (
     "external_id",
@@ -33,110 +36,123 @@ NEW_COLUMNS = (
     "detail",
     "attributes",
 )
+# An activity as compared with a repeat of it: COMPARED plus lead_id, by name.
+Facts = dict[str, object]
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """An activity already recorded (or held), as facts to compare a repeat with."""
+
+    facts: Facts
+    compared: tuple[str, ...]
 
 
 def apply_activities(records: list[ActivityRecord], batch: Batch) -> None:
     external_ids = {record.external_id for record in records}
-    # Which ids are known is asked first, in one plain query each; the records are read only for those.
-    known = stored_keys(Activity, "external_id", external_ids)
-    stored: dict[str, Activity] = (
-        {activity.external_id: activity for activity in Activity.objects.filter(external_id__in=known)}
-        if known
-        else {}
-    )
-    known_held = stored_keys(PendingActivity, "external_id", external_ids)
-    held = (
-        {row.external_id: row for row in PendingActivity.objects.filter(external_id__in=known_held)}
-        if known_held
-        else {}
-    )
+    recorded = recorded_activities(external_ids)
     leads = find_leads(records)
     users = users_by_email(record.actor_email for record in records)
     # New activities as rows of NEW_COLUMNS, not model instances: they are only appended, and building
     # a model per row cost more than the insert itself (bench/RESULTS.md, "Import").
     new: list[tuple[object, ...]] = []
-    new_in_batch: dict[str, tuple[ActivityRecord, Lead, int | None]] = {}
     new_held: list[PendingActivity] = []
-    identified: dict[str, Lead] = {}
+    identified: dict[str, int] = {}
     for record in records:
         try:
-            actor_id = resolve_user(batch, users, record.actor_email, record.line, "actor_email")
+            actor_id = (
+                resolve_user(batch, users, record.actor_email, record.line, "actor_email")
+                if record.actor_email
+                else None
+            )
         except UnknownReference:
             continue
         if not (record.lead_external_id or record.lead_email or record.visitor_id):
             batch.reject(record.line, "lead_external_id", "", "an activity must name its lead or visitor id")
             continue
-        lead = leads.resolve(record)
+        lead_id = leads.resolve(record)
         external_id = record.external_id
-        recorded: Activity | PendingActivity | None = stored.get(external_id) or held.get(external_id)
-        if recorded is None and external_id in new_in_batch:
-            recorded = activity_of(*new_in_batch[external_id])
-        if recorded is not None:
-            candidate = activity_of(record, lead, actor_id)
-            judge_repeat(record, candidate, recorded, batch)
+        earlier = recorded.get(external_id)
+        if earlier is not None:
+            judge_repeat(record, facts_of(record, lead_id, actor_id), earlier, batch)
             continue
-        if lead is not None and record.visitor_id and record.visitor_id not in leads.by_visitor:
-            identified[record.visitor_id] = lead
-            leads.by_visitor[record.visitor_id] = lead
-        if lead is None:
+        if lead_id is not None and record.visitor_id and record.visitor_id not in leads.by_visitor:
+            identified[record.visitor_id] = leads.by_visitor[record.visitor_id] = lead_id
+        if lead_id is None:
             new_held.append(hold(record, batch))
-            held[external_id] = new_held[-1]
+            recorded[external_id] = Recorded(facts_of(record, None, None), HELD_COMPARED)
             batch.counts.held += 1
-        else:
-            new.append(
-                (
-                    external_id,
-                    lead.pk,
-                    record.kind,
-                    record.kind in SALES_TOUCH_KINDS,
-                    record.occurred_at,
-                    actor_id,
-                    record.detail,
-                    record.attributes,
-                )
+            continue
+        kind = record.kind
+        new.append(
+            (
+                external_id,
+                lead_id,
+                kind,
+                kind in SALES_TOUCH_KINDS,
+                record.occurred_at,
+                actor_id,
+                record.detail,
+                record.attributes,
             )
-            new_in_batch[external_id] = (record, lead, actor_id)
-            batch.counts.inserted += 1
+        )
+        recorded[external_id] = Recorded(facts_of(record, lead_id, actor_id), COMPARED)
+    batch.counts.inserted += len(new)
     append_rows(Activity, NEW_COLUMNS, new)
     PendingActivity.objects.bulk_create(new_held)
     if identified:
         # A visitor identified here brings its earlier anonymous activity to the lead.
-        link_visitors(identified, batch)
+        link_visitors({visitor: Lead(pk=lead_id) for visitor, lead_id in identified.items()}, batch)
         waiting = list(PendingActivity.objects.filter(visitor_id__in=identified))
-        attach(waiting, {}, {}, {visitor: lead.pk for visitor, lead in identified.items()}, batch)
+        attach(waiting, {}, {}, identified, batch)
     kinds = {record.kind for record in records} - BUILTIN_ACTIVITY_KINDS
     record_catalog_entries(CatalogEntryKind.ACTIVITY_KIND, dict.fromkeys(kinds, ""))
 
 
-def activity_of(record: ActivityRecord, lead: Lead | None, actor_id: int | None) -> Activity:
-    """The activity a record describes, as a model instance (only to compare it with a recorded one)."""
-    return Activity(
-        external_id=record.external_id,
-        lead=lead,
-        kind=record.kind,
-        is_sales_touch=record.kind in SALES_TOUCH_KINDS,
-        occurred_at=record.occurred_at,
-        actor_id=actor_id,
-        detail=record.detail,
-        attributes=record.attributes,
-    )
+def recorded_activities(external_ids: set[str]) -> dict[str, Recorded]:
+    """The logged and held activities with these ids. Which ids are known is asked first, in one plain
+    query; the facts are read only for those, and the holding area only when something is held."""
+    recorded: dict[str, Recorded] = {}
+    known = stored_keys(Activity, "external_id", external_ids)
+    if known:
+        rows = Activity.objects.filter(external_id__in=known).values_list("external_id", *COMPARED, "lead_id")
+        for external_id, *values in rows:
+            recorded[external_id] = Recorded(dict(zip((*COMPARED, "lead_id"), values, strict=True)), COMPARED)
+    if PendingActivity.objects.exists():
+        held = stored_keys(PendingActivity, "external_id", external_ids - known)
+        held_rows = PendingActivity.objects.filter(external_id__in=held).values_list(
+            "external_id", *HELD_COMPARED
+        )
+        for external_id, *values in held_rows if held else ():
+            facts = dict(zip(HELD_COMPARED, values, strict=True)) | {"lead_id": None}
+            recorded[external_id] = Recorded(facts, HELD_COMPARED)
+    return recorded
 
 
-def judge_repeat(
-    record: ActivityRecord, candidate: Activity, recorded: Activity | PendingActivity, batch: Batch
-) -> None:
+def facts_of(record: ActivityRecord, lead_id: int | None, actor_id: int | None) -> Facts:
+    return {
+        "kind": record.kind,
+        "occurred_at": record.occurred_at,
+        "detail": record.detail,
+        "actor_id": actor_id,
+        "attributes": record.attributes,
+        "lead_id": lead_id,
+    }
+
+
+def judge_repeat(record: ActivityRecord, candidate: Facts, recorded: Recorded, batch: Batch) -> None:
     """An activity seen before is unchanged when it says the same; history is never rewritten."""
-    names = COMPARED if isinstance(recorded, Activity) else HELD_COMPARED
-    differing = [name for name in names if getattr(candidate, name) != getattr(recorded, name)]
-    recorded_lead = getattr(recorded, "lead_id", None)
-    if candidate.lead_id is not None and recorded_lead is not None and candidate.lead_id != recorded_lead:
+    differing = [name for name in recorded.compared if candidate[name] != recorded.facts[name]]
+    lead_id, recorded_lead = candidate["lead_id"], recorded.facts["lead_id"]
+    if lead_id is not None and recorded_lead is not None and lead_id != recorded_lead:
         differing.insert(0, "lead")
     if differing:
+        first = differing[0]
         batch.reject(
             record.line,
-            differing[0],
-            str(getattr(candidate, differing[0] if differing[0] != "lead" else "lead_id")),
-            f"activity {record.external_id} is already recorded with a different {differing[0]}; "
+            first,
+            str(candidate["lead_id" if first == "lead" else first]),
+            f"activity {record.external_id} is already recorded with a different {first}; "
             "activities are append-only",
         )
     else:
@@ -160,14 +176,14 @@ def hold(record: ActivityRecord, batch: Batch) -> PendingActivity:
 
 
 class LeadFinder:
-    def __init__(
-        self, by_external_id: dict[str, Lead], by_email: dict[str, Lead], by_visitor: dict[str, Lead]
-    ):
+    """The ids of a batch's leads by external id, e-mail and visitor id."""
+
+    def __init__(self, by_external_id: dict[str, int], by_email: dict[str, int], by_visitor: dict[str, int]):
         self.by_external_id = by_external_id
         self.by_email = by_email
         self.by_visitor = by_visitor
 
-    def resolve(self, record: ActivityRecord) -> Lead | None:
+    def resolve(self, record: ActivityRecord) -> int | None:
         """By external id, then e-mail, then visitor id."""
         return (
             self.by_external_id.get(record.lead_external_id)
@@ -177,20 +193,17 @@ class LeadFinder:
 
 
 def find_leads(records: list[ActivityRecord]) -> LeadFinder:
+    """One plain query per way of naming a lead that the batch uses (most files use one)."""
     external_ids = {record.lead_external_id for record in records if record.lead_external_id}
     emails = {record.lead_email.strip().lower() for record in records if record.lead_email.strip()}
     visitors = {record.visitor_id for record in records if record.visitor_id}
-    leads = list(
-        Lead.objects.filter(Q(external_id__in=external_ids) | Q(email__in=emails)).only(
-            "id", "external_id", "email"
-        )
+    by_visitor = (
+        dict(LeadVisitor.objects.filter(visitor_id__in=visitors).values_list("visitor_id", "lead_id"))
+        if visitors
+        else {}
     )
-    by_visitor = {
-        link.visitor_id: link.lead
-        for link in LeadVisitor.objects.filter(visitor_id__in=visitors).select_related("lead")
-    }
     return LeadFinder(
-        {lead.external_id: lead for lead in leads},
-        {lead.email: lead for lead in leads if lead.email},
+        stored_ids(Lead, "external_id", external_ids),
+        stored_ids(Lead, "email", emails),
         by_visitor,
     )
