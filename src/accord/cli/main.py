@@ -31,6 +31,11 @@ def cli() -> None:
 
 
 def main() -> None:
-    from accord.cli import commands, import_commands, playbook_commands  # noqa: F401  (register the commands)
+    from accord.cli import (  # noqa: F401  (register the commands)
+        api_key_commands,
+        commands,
+        import_commands,
+        playbook_commands,
+    )
 
     cli(prog_name="accord")
