@@ -4,7 +4,7 @@ stops the stream; the second row with an id already seen in the file is rejected
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from itertools import chain, islice
 
@@ -68,7 +68,7 @@ def parse_records(
 
     ``now`` (aware) bounds every date: nothing imported may have happened in the future."""
     context = parse_context(kind, formats, now)
-    seen = SeenKeys(_identity)
+    seen = SeenKeys(_identity_of(kind))
     for block in _blocks(rows, BLOCK_ROWS):
         if seen.add_all(_parsed_block(context, block)):
             yield from seen.flush()
@@ -234,11 +234,16 @@ def _build(
     return SpendRecord(line=line, **given)  # type: ignore[arg-type]
 
 
-def _identity(record: CanonicalRecord) -> tuple[str, str]:
-    """The field that must be unique within one file, and its value."""
-    if isinstance(record, UserRecord):
-        return "email", record.email
-    if isinstance(record, SpendRecord):
-        key = f"{record.source} / {record.campaign} / {record.month:%Y-%m} / {record.currency}"
-        return "source, campaign, month", key
-    return "external_id", record.external_id
+def _identity_of(kind: RecordKind) -> Callable[[CanonicalRecord], tuple[str, str]]:
+    """How to read the field that must be unique within one file, and its value, from a record."""
+    if kind is RecordKind.USERS:
+        return lambda record: ("email", record.email)  # type: ignore[union-attr]
+    if kind is RecordKind.SPEND:
+        return _spend_identity
+    return lambda record: ("external_id", record.external_id)  # type: ignore[union-attr]
+
+
+def _spend_identity(record: CanonicalRecord) -> tuple[str, str]:
+    assert isinstance(record, SpendRecord)
+    key = f"{record.source} / {record.campaign} / {record.month:%Y-%m} / {record.currency}"
+    return "source, campaign, month", key

@@ -164,8 +164,8 @@ def _csv_rows(source: SourceFile) -> Iterator[SourceRow | RowError]:
     with raw, text:
         reader = csv.reader(text, delimiter=source.delimiter)
         tell = _tracker(source, raw)
+        start = 1  # the physical line the next record starts on
         header_seen = False
-        start = 1
         count = 0
         while True:
             try:
@@ -177,18 +177,17 @@ def _csv_rows(source: SourceFile) -> Iterator[SourceRow | RowError]:
             except UnicodeDecodeError as exc:
                 raise _undecodable(source, reader.line_num + 1, exc) from exc
             line, start = start, reader.line_num + 1
-            count += 1
-            if count % PROGRESS_EVERY_ROWS == 0:
-                tell()
-            if not cells:
-                continue
-            if not header_seen:
-                header_seen = True
-                continue
-            if len(cells) != width:
-                yield _width_error(source, line, cells)
-            else:
+            if len(cells) == width and header_seen:
                 yield SourceRow(line, dict(zip(columns, cells, strict=True)))
+            elif not cells:
+                continue
+            elif not header_seen:
+                header_seen = True
+            else:
+                yield _width_error(source, line, cells)
+            count += 1
+            if not count % PROGRESS_EVERY_ROWS:
+                tell()
         tell(final=True)
 
 

@@ -300,8 +300,7 @@ def stored_value_converter(
         if connection.timezone != UTC:  # a DATABASES TIME_ZONE: let Django convert
             return connection.ops.adapt_datetimefield_value
         return sqlite_datetime_text
-    if kind == "boolean" and not for_postgres:
-        return int
+    # A bool needs nothing on SQLite either: sqlite3 binds it as the integer it is.
     return None
 
 

@@ -56,6 +56,9 @@ def apply_activities(records: list[ActivityRecord], batch: Batch) -> None:
     # New activities as rows of NEW_COLUMNS, not model instances: they are only appended, and building
     # a model per row cost more than the insert itself (bench/RESULTS.md, "Import").
     new: list[tuple[object, ...]] = []
+    # Records inserted by this batch, kept as they are (facts are built only for a repeat).
+    new_in_batch: dict[str, tuple[ActivityRecord, int, int | None]] = {}
+    by_external_id = leads.by_external_id
     new_held: list[PendingActivity] = []
     identified: dict[str, int] = {}
     for record in records:
@@ -70,9 +73,10 @@ def apply_activities(records: list[ActivityRecord], batch: Batch) -> None:
         if not (record.lead_external_id or record.lead_email or record.visitor_id):
             batch.reject(record.line, "lead_external_id", "", "an activity must name its lead or visitor id")
             continue
-        lead_id = leads.resolve(record)
+        # Most files name leads by external id: that look-up first, without a call.
+        lead_id = by_external_id.get(record.lead_external_id) or leads.resolve(record)
         external_id = record.external_id
-        earlier = recorded.get(external_id)
+        earlier = recorded.get(external_id) or earlier_in_batch(new_in_batch.get(external_id))
         if earlier is not None:
             judge_repeat(record, facts_of(record, lead_id, actor_id), earlier, batch)
             continue
@@ -96,7 +100,7 @@ def apply_activities(records: list[ActivityRecord], batch: Batch) -> None:
                 record.attributes,
             )
         )
-        recorded[external_id] = Recorded(facts_of(record, lead_id, actor_id), COMPARED)
+        new_in_batch[external_id] = (record, lead_id, actor_id)
     batch.counts.inserted += len(new)
     append_rows(Activity, NEW_COLUMNS, new)
     PendingActivity.objects.bulk_create(new_held)
@@ -127,6 +131,10 @@ def recorded_activities(external_ids: set[str]) -> dict[str, Recorded]:
             facts = dict(zip(HELD_COMPARED, values, strict=True)) | {"lead_id": None}
             recorded[external_id] = Recorded(facts, HELD_COMPARED)
     return recorded
+
+
+def earlier_in_batch(inserted: tuple[ActivityRecord, int, int | None] | None) -> Recorded | None:
+    return None if inserted is None else Recorded(facts_of(*inserted), COMPARED)
 
 
 def facts_of(record: ActivityRecord, lead_id: int | None, actor_id: int | None) -> Facts:
