@@ -4,7 +4,13 @@ from datetime import UTC, datetime
 
 import pytest
 
-from accord.domain.account_matching import build_account_index, match_account, normalise_company_name
+from accord.domain.account_matching import (
+    AccountMatcher,
+    MatchRule,
+    build_account_index,
+    match_account,
+    normalise_company_name,
+)
 from accord.domain.imported_history import extension_of, imported_history
 from accord.domain.lifecycle import Stage
 from accord.domain.safe_csv import safe_csv_cell
@@ -69,6 +75,33 @@ def test_company_names_normalise(name: str, normal: str) -> None:
 def test_a_domain_two_accounts_share_matches_neither() -> None:
     index = build_account_index([(1, "acme.com", "Acme"), (2, "www.acme.com", "Acme Two")])
     assert match_account(index, email="a@acme.com", website="", company_name="")[0] is None
+
+
+def test_the_remembering_matcher_matches_as_match_account_does() -> None:
+    """Leads sharing what matching reads (from the e-mail's last "@" on, website, company) share the
+    remembered answer; an e-mail without "@" names no domain, even when it is one."""
+    index = build_account_index([(1, "acme.com", "Acme"), (2, "beta.io", "Beta"), (3, "", "Gamma")])
+    matcher = AccountMatcher(index)
+    leads = [
+        ("a@acme.com", "", ""),
+        ("b@acme.com", "", ""),
+        ("acme.com", "", ""),
+        ("c@ACME.com", "beta.io", ""),
+        ("x@gmail.com", "https://www.beta.io/", "Acme"),
+        ("x@gmail.com", "", "GAMMA Ltd"),
+        ("", "", "Gamma"),
+        ("a@b@acme.com", "", ""),
+        ("", "", ""),
+    ]
+    for _ in range(2):
+        for email, website, company_name in leads:
+            expected = match_account(index, email=email, website=website, company_name=company_name)
+            assert matcher.match(email=email, website=website, company_name=company_name) == expected
+    nothing = AccountMatcher(build_account_index([]))
+    assert nothing.match(email="a@acme.com", website="acme.com", company_name="Acme") == (
+        None,
+        MatchRule.NONE,
+    )
 
 
 @pytest.mark.parametrize(

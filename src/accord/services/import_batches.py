@@ -7,7 +7,8 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import Generic, TypeVar
+from operator import itemgetter
+from typing import Generic, TypeVar, cast
 
 from django.db import connection, models
 
@@ -18,6 +19,8 @@ from accord.services.bulk_load import append_rows
 from accord.services.catalog_memory import COMMITTED_CATALOG
 
 M = TypeVar("M", bound=models.Model)
+# A row by attribute name, for models loaded in bulk without an instance per row (Upsert.apply_row).
+Row = dict[str, object]
 JsonValue = str | int | float | bool | None | dict[str, object] | list[object]
 INSERTED, UPDATED, UNCHANGED = "inserted", "updated", "unchanged"
 # Money and revenue are stored with two decimals; comparing unrounded input would "update" every run.
@@ -84,6 +87,8 @@ class Upsert(Generic[M]):
         self.attnames = frozenset(field.attname for field in model._meta.concrete_fields)
         self.new: list[M] = []
         self.dirty: dict[int, M] = {}
+        self.new_rows: list[Row] = []
+        self.dirty_rows: dict[int, Row] = {}
         self.changed_fields: set[str] = set()
         self.changes: dict[str, dict[str, dict[str, JsonValue]]] = {}
         self.outcome: dict[str, str] = {}
@@ -109,6 +114,29 @@ class Upsert(Generic[M]):
             self.dirty[instance.pk] = instance
         return instance
 
+    def apply_row(
+        self, key: str, row: Row | None, values: dict[str, object], *, created: Mapping[str, object]
+    ) -> Row:
+        """As ``apply``, for a row held as a dict by attribute name (with "id" once stored) instead of a
+        model instance: building an instance per row cost more than inserting it (bench/RESULTS.md,
+        "Import"). New rows need ``key_field``; the dict returned is the row, changed in place."""
+        if row is None:
+            made = {**values, **created}
+            self.new_rows.append(made)
+            self.outcome[key] = INSERTED
+            return made
+        differing = {name: value for name, value in values.items() if row[name] != value}
+        if not differing:
+            self.outcome.setdefault(key, UNCHANGED)
+            return row
+        self.note_change(key, {name: (row[name], value) for name, value in differing.items()})
+        row.update(differing)
+        self.changed_fields.update(differing)
+        stored_id = row.get("id")
+        if stored_id is not None:
+            self.dirty_rows[cast("int", stored_id)] = row
+        return row
+
     def make(self, values: dict[str, object], created: Mapping[str, object]) -> M:
         """A new instance. Given every value by attribute name, it is built from positional values,
         Django's fast path (the keyword path cost more than the insert; bench/RESULTS.md, "Import")."""
@@ -130,14 +158,20 @@ class Upsert(Generic[M]):
             old_json = recorded[name]["old"] if name in recorded else as_json(old)
             recorded[name] = {"old": old_json, "new": as_json(new)}
 
-    def save(self) -> None:
-        """Write the batch's new and changed rows (new rows get their ids)."""
+    def save(self, *, with_new_ids: bool = True) -> None:
+        """Write the batch's new and changed rows. New rows get their ids, but for new dict rows only
+        ``with_new_ids`` (reading them back is a query per 999 rows on SQLite)."""
         if self.key_field and self.new:
             self.insert_new()
         else:
             self.model._default_manager.bulk_create(self.new)
+        if self.new_rows:
+            self.insert_new_rows(with_ids=with_new_ids)
         if self.dirty and self.changed_fields:
             self.model._default_manager.bulk_update(list(self.dirty.values()), sorted(self.changed_fields))
+        if self.dirty_rows and self.changed_fields:
+            instances = [self.model(**row) for row in self.dirty_rows.values()]
+            self.model._default_manager.bulk_update(instances, sorted(self.changed_fields))
 
     def insert_new(self) -> None:
         fields = [field for field in self.model._meta.concrete_fields if not field.primary_key]
@@ -149,6 +183,23 @@ class Upsert(Generic[M]):
             made.pk = ids[key]
             made._state.adding = False
             made._state.db = self.model._default_manager.db
+
+    def insert_new_rows(self, *, with_ids: bool) -> None:
+        """Insert the new dict rows, a field the values do not give taking its default; ids by key."""
+        fields = [field for field in self.model._meta.concrete_fields if not field.primary_key]
+        for row in self.new_rows:
+            if len(row) < len(fields):
+                for field in fields:
+                    if field.attname not in row:
+                        row[field.attname] = field.get_default()
+        take = itemgetter(*(field.attname for field in fields))
+        append_rows(self.model, [field.name for field in fields], list(map(take, self.new_rows)))
+        if not with_ids:
+            return
+        keys = [cast("str", row[self.key_field]) for row in self.new_rows]
+        ids = stored_ids(self.model, self.key_field, keys)
+        for row, key in zip(self.new_rows, keys, strict=True):
+            row["id"] = ids[key]
 
     def finish(self) -> None:
         """Write the change history and add the rows' outcomes to the batch counts."""
@@ -207,9 +258,7 @@ def stored_ids(model: type[models.Model], field_name: str, keys: Collection[str]
 
 def users_by_email(emails: Iterable[str]) -> dict[str, int]:
     wanted = {email.strip().lower() for email in emails if email.strip()}
-    if not wanted:
-        return {}
-    return dict(User.objects.filter(email__in=wanted).values_list("email", "id"))
+    return stored_ids(User, "email", wanted)
 
 
 def resolve_user(batch: Batch, users: dict[str, int], email: str, line: int, field_name: str) -> int | None:
