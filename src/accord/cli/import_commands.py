@@ -55,16 +55,18 @@ def import_command(
     open_workspace_database(workspace)
     from tqdm import tqdm
 
-    from accord.importers import plan_import
+    from accord.importers.background import planned_import
     from accord.importers.canonical import RecordKind
     from accord.services.imports import run_import
 
     now = as_utc(at)
-    plan = plan_import(RecordKind(kind), file, mapping_path=mapping_path(mapping), now=now)
     rejects_path = rejects or file.with_name(file.name + ".rejected.csv")
-    with tqdm(
-        total=plan.total_bytes, unit="B", unit_scale=True, disable=not sys.stderr.isatty(), leave=False
-    ) as bar:
+    with (
+        planned_import(RecordKind(kind), file, mapping_path=mapping_path(mapping), now=now) as plan,
+        tqdm(
+            total=plan.total_bytes, unit="B", unit_scale=True, disable=not sys.stderr.isatty(), leave=False
+        ) as bar,
+    ):
 
         def advance() -> None:
             bar.update(plan.bytes_read() - bar.n)

@@ -3,14 +3,17 @@ HTTP API turn into before anything touches the database. Parsing produces these 
 
 The records are values: nothing changes one after it is built. They are not declared frozen because a
 frozen dataclass sets each field through object.__setattr__, which made building one cost 3 µs against
-0.6 µs for a slotted one, at millions of rows an import (bench/RESULTS.md, "Import")."""
+0.6 µs for a slotted one, at millions of rows an import (bench/RESULTS.md, "Import"). They pickle as
+their field values (accord.importers.background sends them between processes)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
+from operator import attrgetter
 
 # Custom attributes keep the value's type as read: text, a number or a boolean.
 AttributeValue = str | int | float | bool
@@ -39,8 +42,27 @@ class RowError:
         return f"line {self.line}, {self.field or 'row'}: {self.reason} (got {shown!r})"
 
 
+class _Record:
+    """Pickled as the class and its field values in order, rebuilt by one positional call: the
+    default for a slotted dataclass sets each field by name in Python, twice as slow."""
+
+    __slots__ = ()
+    __match_args__: tuple[str, ...]
+
+    def __reduce__(self) -> tuple[type[_Record], tuple[object, ...]]:
+        cls = type(self)
+        fields = _FIELD_GETTERS.get(cls)
+        if fields is None:
+            fields = _FIELD_GETTERS[cls] = attrgetter(*cls.__match_args__)
+        return cls, fields(self)
+
+
+# Each record class's field values in order, read in one C call (filled on first use).
+_FIELD_GETTERS: dict[type[_Record], Callable[[_Record], tuple[object, ...]]] = {}
+
+
 @dataclass(slots=True)
-class AccountRecord:
+class AccountRecord(_Record):
     line: int
     external_id: str
     name: str
@@ -54,7 +76,7 @@ class AccountRecord:
 
 
 @dataclass(slots=True)
-class StageDates:
+class StageDates(_Record):
     """Historical lifecycle dates from a CRM, loaded as transitions that happened then."""
 
     mql_at: datetime | None = None
@@ -70,7 +92,7 @@ class StageDates:
 
 
 @dataclass(slots=True)
-class LeadRecord:
+class LeadRecord(_Record):
     line: int
     external_id: str
     created_at: datetime
@@ -93,7 +115,7 @@ class LeadRecord:
 
 
 @dataclass(slots=True)
-class ActivityRecord:
+class ActivityRecord(_Record):
     """A signal or touch; it names its lead by external id, e-mail or anonymous visitor id."""
 
     line: int
@@ -115,7 +137,7 @@ class OpportunityOutcome(StrEnum):
 
 
 @dataclass(slots=True)
-class OpportunityRecord:
+class OpportunityRecord(_Record):
     line: int
     external_id: str
     name: str
@@ -135,7 +157,7 @@ class OpportunityRecord:
 
 
 @dataclass(slots=True)
-class UserRecord:
+class UserRecord(_Record):
     line: int
     email: str
     role: str
@@ -145,7 +167,7 @@ class UserRecord:
 
 
 @dataclass(slots=True)
-class SpendRecord:
+class SpendRecord(_Record):
     """Money spent on a source (and campaign) in one month."""
 
     line: int
