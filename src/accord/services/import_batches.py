@@ -242,9 +242,15 @@ def stored_ids(model: type[models.Model], field_name: str, keys: Collection[str]
     found: dict[str, int] = {}
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            sql = f"SELECT {column}, {primary_key} FROM {table} WHERE {column} = ANY(%s)"  # noqa: S608
+            # One index probe per key, whatever the table's statistics: "column = ANY(keys)" was planned as
+            # a scan of the whole table while it had none (a fresh table filled by an import), and a join
+            # with the keys is planned as a hash join; a scalar subquery per key is neither.
+            sql = (
+                f"SELECT wanted.key, (SELECT {primary_key} FROM {table} WHERE {column} = wanted.key) "  # noqa: S608
+                "FROM unnest(%s::text[]) AS wanted(key)"
+            )
             cursor.execute(sql, [list(keys)])
-            found.update(cursor.fetchall())
+            found.update((key, found_id) for key, found_id in cursor.fetchall() if found_id is not None)
             return found
         ordered = list(keys)
         for start in range(0, len(ordered), SQLITE_KEYS_PER_QUERY):
