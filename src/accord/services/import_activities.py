@@ -52,7 +52,7 @@ def apply_activities(records: list[ActivityRecord], batch: Batch) -> None:
     external_ids = {record.external_id for record in records}
     recorded = recorded_activities(external_ids)
     leads = find_leads(records)
-    users = users_by_email(record.actor_email for record in records)
+    users = users_by_email(record.actor_email for record in records if record.actor_email)
     # New activities as rows of NEW_COLUMNS, not model instances: they are only appended, and building
     # a model per row cost more than the insert itself (bench/RESULTS.md, "Import").
     new: list[tuple[object, ...]] = []
@@ -70,14 +70,12 @@ def apply_activities(records: list[ActivityRecord], batch: Batch) -> None:
             )
         except UnknownReference:
             continue
-        if not (record.lead_external_id or record.lead_email or record.visitor_id):
-            batch.reject(record.line, "lead_external_id", "", "an activity must name its lead or visitor id")
-            continue
+        # (Parsing refused any activity that names neither a lead nor a visitor.)
         # Most files name leads by external id: that look-up first, without a call.
         lead_id = by_external_id.get(record.lead_external_id) or leads.resolve(record)
         external_id = record.external_id
-        earlier = recorded.get(external_id) or earlier_in_batch(new_in_batch.get(external_id))
-        if earlier is not None:
+        if external_id in recorded or external_id in new_in_batch:
+            earlier = recorded.get(external_id) or Recorded(facts_of(*new_in_batch[external_id]), COMPARED)
             judge_repeat(record, facts_of(record, lead_id, actor_id), earlier, batch)
             continue
         if lead_id is not None and record.visitor_id and record.visitor_id not in leads.by_visitor:
@@ -131,10 +129,6 @@ def recorded_activities(external_ids: set[str]) -> dict[str, Recorded]:
             facts = dict(zip(HELD_COMPARED, values, strict=True)) | {"lead_id": None}
             recorded[external_id] = Recorded(facts, HELD_COMPARED)
     return recorded
-
-
-def earlier_in_batch(inserted: tuple[ActivityRecord, int, int | None] | None) -> Recorded | None:
-    return None if inserted is None else Recorded(facts_of(*inserted), COMPARED)
 
 
 def facts_of(record: ActivityRecord, lead_id: int | None, actor_id: int | None) -> Facts:
