@@ -5,7 +5,7 @@
 --   static       GET a static file (whitenoise): the server and WSGI floor
 --   unknown_key  POST /api/activities with a well-formed but unknown key: the whole Django and ninja
 --                stack and the key lookup (one indexed SELECT); stores nothing (401)
---   single       POST /api/activities, one new activity (201)
+--   single       POST /api/activities, one new activity of kind BENCH_KIND (201)
 --   batch        POST /api/activities/batch, BENCH_BATCH new activities (201)
 
 local mode = os.getenv("BENCH_MODE")
@@ -14,6 +14,7 @@ local run_id = os.getenv("BENCH_RUN_ID")
 local lead_count = tonumber(os.getenv("BENCH_LEADS"))
 local batch_size = tonumber(os.getenv("BENCH_BATCH"))
 local static_path = os.getenv("BENCH_STATIC_PATH")
+local kind = os.getenv("BENCH_KIND") or "page_view"
 local out_path = os.getenv("BENCH_OUT")
 
 local expected = ({ static = 200, unknown_key = 401, single = 201, batch = 201 })[mode]
@@ -36,9 +37,9 @@ end
 local function activity()
   counter = counter + 1
   return string.format(
-    '{"external_id":"%s-%d-%d","kind":"page_view","occurred_at":"2026-01-15T10:00:00Z",'
+    '{"external_id":"%s-%d-%d","kind":"%s","occurred_at":"2026-01-15T10:00:00Z",'
       .. '"lead_external_id":"bench-lead-%d","detail":"/pricing"}',
-    run_id, tid, counter, counter % lead_count
+    run_id, tid, counter, kind, counter % lead_count
   )
 end
 

@@ -78,6 +78,11 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--batch-connections", default="2,8", help="connections for batches")
     parser.add_argument("--batch-size", type=int, default=500)
     parser.add_argument("--leads", type=int, default=1_000, help="leads the activities are spread over")
+    parser.add_argument(
+        "--kind",
+        default="page_view",
+        help="activity kind sent: a built-in one, or a custom one (the catalog records it once)",
+    )
     parser.add_argument("--wrk", default=shutil.which("wrk") or "wrk")
     parser.add_argument("--json", type=Path, help="also write the runs as JSON to this file")
     # Internal: the Django-side steps, run in a child process with the workspace's environment.
@@ -202,6 +207,7 @@ def drive(
         "BENCH_RUN_ID": run_id,
         "BENCH_LEADS": str(arguments.leads),
         "BENCH_BATCH": str(records),
+        "BENCH_KIND": arguments.kind,
         "BENCH_STATIC_PATH": STATIC_PATH,
         "BENCH_OUT": str(out),
     }
