@@ -3,6 +3,7 @@ history, matching, the holding area, warnings, rejects, dry runs and a failed ba
 
 import csv
 from collections.abc import Callable
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -188,6 +189,19 @@ def test_an_activity_repeated_with_different_content_is_rejected_append_only() -
     report = load(RecordKind.ACTIVITIES, changed)
     assert counts(report) == {"rejected": 1}
     assert "append-only" in report.rejections[0].error.reason
+    assert Activity.objects.get().kind == "page_view"
+
+
+def test_an_activity_repeated_within_one_batch_is_unchanged_or_rejected_like_a_later_repeat() -> None:
+    load(RecordKind.LEADS, lead(1))
+    first = ActivityRecord(
+        line=2, external_id="e1", kind="page_view", occurred_at=at("2026-01-03"), lead_external_id="l1"
+    )
+    same = replace(first, line=3)
+    changed = replace(first, line=4, kind="demo_request")
+    report = load(RecordKind.ACTIVITIES, first, same, changed)
+    assert counts(report) == {"inserted": 1, "unchanged": 1, "rejected": 1}
+    assert [rejection.error.line for rejection in report.rejections] == [4]
     assert Activity.objects.get().kind == "page_view"
 
 

@@ -56,8 +56,10 @@ def apply_activities(records: list[ActivityRecord], batch: Batch) -> None:
     # New activities as rows of NEW_COLUMNS, not model instances: they are only appended, and building
     # a model per row cost more than the insert itself (bench/RESULTS.md, "Import").
     new: list[tuple[object, ...]] = []
-    # Records inserted by this batch, kept as they are (facts are built only for a repeat).
+    # Records inserted by this batch, kept as they are (facts are built only for a repeat), when an id
+    # comes twice in the batch (a file's repeats were refused while parsing; an API batch may have some).
     new_in_batch: dict[str, tuple[ActivityRecord, int, int | None]] = {}
+    has_repeats = len(external_ids) < len(records)
     by_external_id = leads.by_external_id
     new_held: list[PendingActivity] = []
     identified: dict[str, int] = {}
@@ -98,7 +100,8 @@ def apply_activities(records: list[ActivityRecord], batch: Batch) -> None:
                 record.attributes,
             )
         )
-        new_in_batch[external_id] = (record, lead_id, actor_id)
+        if has_repeats:
+            new_in_batch[external_id] = (record, lead_id, actor_id)
     batch.counts.inserted += len(new)
     append_rows(Activity, NEW_COLUMNS, new)
     PendingActivity.objects.bulk_create(new_held)
