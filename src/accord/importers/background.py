@@ -12,15 +12,16 @@ interrupted; an error it meets while reading (bytes the encoding cannot read) is
 
 from __future__ import annotations
 
+import fcntl
 import multiprocessing
-import queue
+import pickle
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import islice
+from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
-from multiprocessing.queues import Queue
 from pathlib import Path
 
 from accord.importers.canonical import CanonicalRecord, RecordKind, RowError
@@ -30,10 +31,12 @@ from accord.importers.plan import ImportPlan, RecordStream, plan_import
 # Files smaller than this are parsed in the importing process (a second process pays off only for
 # files that take seconds).
 BACKGROUND_MIN_BYTES = 8 * 1024 * 1024
-# Records per message, and messages that may wait: enough to keep the writer busy, few enough that
-# memory stays bounded when the writer is the slower side.
+# Records per message: about 80 KB of activities.
 MESSAGE_RECORDS = 1_000
-WAITING_MESSAGES = 16
+# The pipe between the processes holds this much, so the child can parse ahead while the importing
+# process writes a batch (Linux's default of 64 KB is less than one message). Linux allows up to
+# /proc/sys/fs/pipe-max-size (1 MiB by default) without privileges.
+PIPE_BYTES = 1024 * 1024
 # How often the importing process, waiting for records, checks that the child is still alive.
 ALIVE_CHECK_SECONDS = 1.0
 
@@ -65,27 +68,42 @@ def planned_import(
         yield plan
         return
     context = multiprocessing.get_context("fork")
-    messages: Queue[_Message] = context.Queue(maxsize=WAITING_MESSAGES)
+    receiving, sending = context.Pipe(duplex=False)
+    _enlarge(sending)
     child = context.Process(
-        target=_send_records, args=(plan, messages), name="accord-import-parser", daemon=True
+        target=_send_records, args=(plan, sending), name="accord-import-parser", daemon=True
     )
     child.start()
+    sending.close()  # the child's copy stays open; the importing process only receives
     try:
-        yield _Receiver(plan, child, messages).plan()
+        yield _Receiver(plan, child, receiving).plan()
     finally:
-        _stop(child, messages)
+        _stop(child, receiving)
 
 
-def _send_records(plan: ImportPlan, messages: Queue[_Message]) -> None:
-    """In the child: every stream's items in order, then an end message (or the error met)."""
+def _enlarge(connection: Connection) -> None:
+    """Best effort: a larger pipe buffer only lets the child run further ahead."""
+    try:
+        fcntl.fcntl(connection.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+    except (OSError, AttributeError):
+        pass
+
+
+def _send_records(plan: ImportPlan, sending: Connection) -> None:
+    """In the child: every stream's items in order, then an end message (or the error met). Each
+    message is pickled here, in the one thread, not by a queue's feeder thread competing for the GIL."""
     try:
         for index, stream in enumerate(plan.streams):
             iterator = iter(stream.records)
             while items := list(islice(iterator, MESSAGE_RECORDS)):
-                messages.put(_Message(index, items, plan.bytes_read()))
-        messages.put(_Message(-1, [], plan.total_bytes))
+                _send(sending, _Message(index, items, plan.bytes_read()))
+        _send(sending, _Message(-1, [], plan.total_bytes))
     except Exception as exc:  # noqa: BLE001 - any failure is handed to the importing process to raise
-        messages.put(_Message(-1, [], plan.bytes_read(), _picklable(exc)))
+        _send(sending, _Message(-1, [], plan.bytes_read(), _picklable(exc)))
+
+
+def _send(sending: Connection, message: _Message) -> None:
+    sending.send_bytes(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def _picklable(exc: Exception) -> Exception:
@@ -97,10 +115,10 @@ def _picklable(exc: Exception) -> Exception:
 class _Receiver:
     """The importing process's side: streams that read the child's messages in order."""
 
-    def __init__(self, sent: ImportPlan, child: BaseProcess, messages: Queue[_Message]) -> None:
+    def __init__(self, sent: ImportPlan, child: BaseProcess, receiving: Connection) -> None:
         self.sent = sent
         self.child = child
-        self.messages = messages
+        self.receiving = receiving
         self.bytes_read = 0
         self.held: _Message | None = None  # a message for a later stream, read while finishing one
 
@@ -124,23 +142,26 @@ class _Receiver:
             yield from message.items
 
     def receive(self) -> _Message:
-        while True:
-            try:
-                message = self.messages.get(timeout=ALIVE_CHECK_SECONDS)
-            except queue.Empty:
-                if not self.child.is_alive():
-                    raise ImportFileError(
-                        f"the process reading the file stopped unexpectedly (exit code {self.child.exitcode})"
-                    ) from None
-                continue
-            if message.stream == -1 and message.error is None:
-                self.bytes_read = message.bytes_read
-            return message
+        while not self.receiving.poll(ALIVE_CHECK_SECONDS):
+            if not self.child.is_alive():
+                raise self.stopped()
+        try:
+            message: _Message = pickle.loads(self.receiving.recv_bytes())  # noqa: S301 - our own child
+        except EOFError:
+            raise self.stopped() from None
+        if message.stream == -1 and message.error is None:
+            self.bytes_read = message.bytes_read
+        return message
+
+    def stopped(self) -> ImportFileError:
+        self.child.join(timeout=1)
+        return ImportFileError(
+            f"the process reading the file stopped unexpectedly (exit code {self.child.exitcode})"
+        )
 
 
-def _stop(child: BaseProcess, messages: Queue[_Message]) -> None:
+def _stop(child: BaseProcess, receiving: Connection) -> None:
     if child.is_alive():
         child.terminate()
     child.join(timeout=10)
-    messages.close()
-    messages.cancel_join_thread()
+    receiving.close()
