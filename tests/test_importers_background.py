@@ -86,7 +86,7 @@ def test_an_unreadable_byte_met_by_the_child_is_raised_in_the_importing_process(
 
 
 def test_the_child_is_stopped_when_the_import_stops_early(tmp_path: Path) -> None:
-    path = activities_file(tmp_path, 60_000)  # more than the queue holds: the child waits to send
+    path = activities_file(tmp_path, 60_000)  # more than the pipe holds: the child waits to send
     with planned_import(RecordKind.ACTIVITIES, path, now=NOW, min_background_bytes=0) as plan:
         first = next(iter(plan.streams[0].records))
         assert multiprocessing.active_children() != []

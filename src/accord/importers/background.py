@@ -2,7 +2,7 @@
 
 An import is two halves of about equal cost: reading and parsing the file, and applying the records
 (look-ups and inserts). On a machine with two cores they can run at once: a forked child iterates the
-plan's lazy streams and sends the records in order through a bounded queue; the importing process
+plan's lazy streams and sends the records in order, pickled, through a pipe; the importing process
 applies them. Messages keep the stream order, so the importing process sees exactly the records it
 would have parsed itself. A small file is parsed in place: starting a process would cost more.
 
