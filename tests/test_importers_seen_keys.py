@@ -75,3 +75,33 @@ def test_many_distinct_keys_and_a_late_repeat() -> None:
     result = run(items)
     assert result[-2:] == [(100_002, "duplicate of 19"), (100_003, "duplicate of 100001")]
     assert all(outcome == "ok" for _, outcome in result[:-2])
+
+
+def test_runs_past_the_limit_move_to_disk_and_repeats_are_still_found_there() -> None:
+    original = (seen_keys.PENDING_KEYS, seen_keys.FIRST_BLOCK_KEYS, seen_keys.MAX_RUN_KEYS)
+    seen_keys.PENDING_KEYS, seen_keys.FIRST_BLOCK_KEYS, seen_keys.MAX_RUN_KEYS = 500, 500, 2_000
+    try:
+        seen = SeenKeys(identity)
+        for start in range(0, 50_000, 500):
+            block: list[CanonicalRecord | RowError] = [
+                ActivityRecord(line=n + 2, external_id=f"act-{n}", kind="call", occurred_at=AT)
+                for n in range(start, start + 500)
+            ]
+            if seen.add_all(block):
+                list(seen.flush())
+        in_memory = [len(run.digests) for run in seen._runs if run.mapped is None]
+        on_disk = [len(run.digests) for run in seen._runs if run.mapped is not None]
+        assert sum(in_memory) < 2_000, "memory holds less than one limit's worth of keys"
+        assert sum(on_disk) + sum(in_memory) == 50_000 and len(on_disk) >= 20
+        repeats: list[CanonicalRecord | RowError] = [
+            ActivityRecord(line=50_002, external_id="act-17", kind="call", occurred_at=AT),
+            ActivityRecord(line=50_003, external_id="act-49999", kind="call", occurred_at=AT),
+        ]
+        seen.add_all(repeats)
+        reasons = [item.reason for item in seen.flush() if isinstance(item, RowError)]
+        assert reasons == [
+            "duplicate external_id: first seen on line 19",
+            "duplicate external_id: first seen on line 50001",
+        ]
+    finally:
+        seen_keys.PENDING_KEYS, seen_keys.FIRST_BLOCK_KEYS, seen_keys.MAX_RUN_KEYS = original

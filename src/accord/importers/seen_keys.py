@@ -1,10 +1,13 @@
 """Duplicate keys within one record stream, in memory that stays small for files of millions of rows.
 
 A dict of every key to its first line held each key's text: about 125 bytes a row (measured), 2.5 GB for a
-file of 20 million activities. Here each key is kept as its 64-bit hash and its first line (12 bytes a row,
-240 MB at 20 million), in sorted numpy runs merged like a binary counter up to a size limit. Records
-wait in a bounded buffer so that the runs are searched once per block, not once per row; output order
-is input order.
+file of 20 million activities. Here each key is kept as its 64-bit hash and its first line (12 bytes a row),
+in sorted numpy runs merged like a binary counter up to a size limit. A run that reached the limit is
+written to a temporary file (12 MB each) and searched through a memory map whose pages are handed back
+to the system after each search, so the process holds at most one limit's worth of runs in memory
+whatever the file's size; the rest sits in the page cache and on disk (240 MB at 20 million rows).
+Records wait in a bounded buffer so that the runs are searched once per block, not once per row;
+output order is input order.
 
 Trade-off: two different keys with the same 64-bit hash would make the later row a (false) duplicate.
 For n keys in one file that happens with probability about n² / 2⁶⁵: 1 in 90,000 for a file of
@@ -13,6 +16,8 @@ such a rejection can be checked."""
 
 from __future__ import annotations
 
+import mmap
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -26,9 +31,10 @@ PENDING_KEYS = 16_384
 # The first block is small and each next one twice the size, up to PENDING_KEYS, so that the first
 # records come out after a few hundred rows have been read, not thousands.
 FIRST_BLOCK_KEYS = 256
-# Runs stop merging at this size (48 MiB), so a merge never copies more than that at once; a file of
-# 20 million rows keeps five such runs, each searched once per block.
-MAX_RUN_KEYS = 4 * 1024 * 1024
+# Runs stop merging at this size (12 MiB), so a merge never copies more than that at once; a run of
+# at least half of it is moved to disk. A file of 20 million rows keeps about 25 runs on disk, each
+# searched once per block.
+MAX_RUN_KEYS = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,25 @@ class _Repeat:
 class _Run:
     digests: np.ndarray  # int64, sorted
     lines: np.ndarray  # uint32, the first line of each digest
+    # For a run on disk: the map its arrays view, whose pages are released after each search.
+    mapped: mmap.mmap | None = None
+
+    def release(self) -> None:
+        if self.mapped is not None:
+            self.mapped.madvise(mmap.MADV_DONTNEED)
+
+
+def _on_disk(run: _Run) -> _Run:
+    """The run written to an unnamed temporary file (gone when closed) and read back through a map."""
+    with tempfile.TemporaryFile(prefix="accord-seen-keys-") as handle:
+        run.digests.tofile(handle)
+        run.lines.tofile(handle)
+        handle.flush()
+        mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+    count = len(run.digests)
+    digests = np.frombuffer(mapped, dtype=np.int64, count=count)
+    lines = np.frombuffer(mapped, dtype=np.uint32, count=count, offset=8 * count)
+    return _Run(digests, lines, mapped)
 
 
 class SeenKeys:
@@ -105,13 +130,17 @@ class SeenKeys:
         """The digests some earlier block had (digest → its first line), and a mask of the others."""
         earlier: dict[int, int] = {}
         is_new = np.ones(len(digests), dtype=bool)
+        # Sorted needles touch each run's pages in order, once.
+        order = np.argsort(digests)
+        needles = digests[order]
         for run in self._runs:
-            positions = np.minimum(np.searchsorted(run.digests, digests), len(run.digests) - 1)
-            hits = run.digests[positions] == digests
+            positions = np.minimum(np.searchsorted(run.digests, needles), len(run.digests) - 1)
+            hits = run.digests[positions] == needles
             if hits.any():
-                is_new &= ~hits
-                found = zip(digests[hits].tolist(), run.lines[positions[hits]].tolist(), strict=True)
+                is_new[order[hits]] = False
+                found = zip(needles[hits].tolist(), run.lines[positions[hits]].tolist(), strict=True)
                 earlier.update(found)
+            run.release()
         return earlier, is_new
 
     def _store(self, digests: np.ndarray, lines: np.ndarray) -> None:
@@ -134,6 +163,8 @@ class SeenKeys:
                     np.insert(older.lines, positions, newer.lines),
                 )
             )
+        if len(self._runs[-1].digests) >= MAX_RUN_KEYS // 2:
+            self._runs[-1] = _on_disk(self._runs[-1])
 
 
 def _duplicate(line: int, key_field: str, key: str, first: int) -> RowError:
