@@ -19,7 +19,7 @@ from accord.services.import_batches import (
     stored_keys,
     users_by_email,
 )
-from accord.services.import_holding import attach
+from accord.services.import_holding import attach, has_held_activities
 from accord.services.import_leads import link_visitors
 
 # What a repeated activity is compared on: the same again is unchanged, anything else is refused.
@@ -123,7 +123,7 @@ def recorded_activities(external_ids: set[str]) -> dict[str, Recorded]:
         rows = Activity.objects.filter(external_id__in=known).values_list("external_id", *COMPARED, "lead_id")
         for external_id, *values in rows:
             recorded[external_id] = Recorded(dict(zip((*COMPARED, "lead_id"), values, strict=True)), COMPARED)
-    if PendingActivity.objects.exists():
+    if has_held_activities():
         held = stored_keys(PendingActivity, "external_id", external_ids - known)
         held_rows = PendingActivity.objects.filter(external_id__in=held).values_list(
             "external_id", *HELD_COMPARED
